@@ -1,0 +1,117 @@
+// Command zerodraft runs the zerodraft server ("zerodraft" or "zerodraft
+// serve") and its administration commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/zerodraft/zerodraft/internal/config"
+	"github.com/zerodraft/zerodraft/internal/pgcluster"
+	"github.com/zerodraft/zerodraft/internal/server"
+	"github.com/zerodraft/zerodraft/internal/store"
+)
+
+const usage = `zerodraft — negotiation texts drafted in the open.
+
+Usage:
+  zerodraft [serve] [flags]   run the server (the default)
+  zerodraft help              show this text
+
+Run "zerodraft serve -h" for the server's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "zerodraft: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "zerodraft: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(args []string, stderr io.Writer) error {
+	cfg, err := config.Load("zerodraft serve", args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, closeDB, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	srv, err := server.New(server.Options{Store: st, Logger: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	log.Info("zerodraft is listening", "url", "http://"+cfg.Addr)
+	err = srv.Serve(ctx, cfg.Addr)
+	log.Info("zerodraft stopped")
+	return err
+}
+
+// openStore connects to DATABASE_URL, or starts the embedded cluster under
+// the data directory, and applies the migrations. The returned function
+// closes the pool and stops the cluster if this process started it.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	dsn := cfg.DatabaseURL
+	stopCluster := func() {}
+	if cfg.Embedded() {
+		log.Info("using the embedded PostgreSQL", "data_dir", cfg.DataDir)
+		cluster, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: cfg.DataDir, Logger: log, BinDir: cfg.PGBin})
+		if err != nil {
+			return nil, nil, err
+		}
+		dsn = cluster.DSN()
+		stopCluster = func() {
+			if err := cluster.Stop(context.Background()); err != nil {
+				log.Error("stop embedded PostgreSQL", "err", err)
+			}
+		}
+	} else {
+		log.Info("using the PostgreSQL server from DATABASE_URL")
+	}
+	st, err := store.Open(ctx, dsn, log)
+	if err != nil {
+		stopCluster()
+		return nil, nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		stopCluster()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); stopCluster() }, nil
+}

@@ -1,0 +1,104 @@
+// Package config reads zerodraft's settings from flags and the environment
+// into one validated struct. Flags win over the environment; nothing here is
+// global, the struct is passed to whoever needs it.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	Addr        string     // listen address, e.g. 127.0.0.1:8080
+	DataDir     string     // where the embedded PostgreSQL cluster and files live
+	DatabaseURL string     // when set, use this server instead of the embedded one
+	LogLevel    slog.Level // debug, info, warn, error
+	BaseURL     string     // public address, e.g. https://drafts.example.org (default http://Addr)
+	PGBin       string     // directory of PostgreSQL's programs for the embedded database (default: search)
+}
+
+// Embedded tells whether zerodraft runs its own PostgreSQL cluster.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" }
+
+// Getenv is how configuration reads the environment (os.Getenv in main,
+// a map in tests).
+type Getenv func(string) string
+
+// Load parses args (without the program and command names) and the
+// environment. Output for -h goes to out.
+func Load(name string, args []string, getenv Getenv, out io.Writer) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	c := Config{}
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, "ZERODRAFT_ADDR", "127.0.0.1:8080"), "listen address (ZERODRAFT_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "ZERODRAFT_DATA_DIR", DefaultDataDir(getenv)), "data directory for the embedded database (ZERODRAFT_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL server to use instead of the embedded one (DATABASE_URL)")
+	fs.StringVar(&c.PGBin, "pg-bin", getenv("ZERODRAFT_PG_BIN"), "directory holding initdb, pg_ctl and postgres (ZERODRAFT_PG_BIN; default: PATH and the usual places)")
+	fs.StringVar(&c.BaseURL, "base-url", getenv("ZERODRAFT_BASE_URL"), "public address of this server (ZERODRAFT_BASE_URL)")
+	level := fs.String("log-level", envOr(getenv, "ZERODRAFT_LOG_LEVEL", "info"), "debug, info, warn or error (ZERODRAFT_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return c, fmt.Errorf("log level %q: use debug, info, warn or error", *level)
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("address %q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.Embedded() {
+		if c.DataDir == "" {
+			return errors.New("no data directory: set --data-dir or ZERODRAFT_DATA_DIR")
+		}
+		abs, err := filepath.Abs(c.DataDir)
+		if err != nil {
+			return fmt.Errorf("data directory %q: %w", c.DataDir, err)
+		}
+		c.DataDir = abs
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("base URL %q must start with http:// or https://", c.BaseURL)
+	}
+	return nil
+}
+
+// DefaultDataDir is where the embedded database lives when nothing is set:
+// /var/lib/zerodraft for root (PostgreSQL runs as an unprivileged user, who
+// cannot enter /root), else the user's data directory.
+func DefaultDataDir(getenv Getenv) string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/zerodraft"
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "zerodraft")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "zerodraft")
+	}
+	return "zerodraft-data"
+}
+
+func envOr(getenv Getenv, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,33 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4/middleware"
+)
+
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(s.securityHeaders, s.requestLog, middleware.BodyLimit("10M"), s.locale)
+	e.GET("/healthz", s.healthz)
+	e.GET("/static/:hash/*", s.static)
+
+	api := e.Group("/api/v1")
+	api.GET("/documents", s.apiListDocuments)
+	api.POST("/documents", s.apiCreateDocument)
+	api.GET("/documents/:id", s.apiGetDocument)
+	api.POST("/documents/:id/versions", s.apiCreateVersion)
+	api.GET("/documents/:id/versions/:n", s.apiGetVersion)
+	api.GET("/documents/:id/diff", s.apiDiff)
+
+	ui := e.Group("", s.csrf())
+	ui.GET("/", s.pageIndex)
+	ui.POST("/language", s.setLanguage)
+	ui.GET("/documents/new", s.pageNewDocument)
+	ui.POST("/documents", s.postDocument)
+	ui.GET("/documents/:id", s.pageDocument)
+	ui.GET("/documents/:id/versions/new", s.pageNewVersion)
+	ui.GET("/documents/:id/edit", s.pageEditVersion)
+	ui.POST("/documents/:id/versions", s.postVersion)
+	ui.GET("/documents/:id/versions/:n", s.pageVersion)
+	ui.GET("/documents/:id/diff", s.pageDiff)
+}

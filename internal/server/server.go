@@ -1,0 +1,79 @@
+// Package server is zerodraft's HTTP face: the Echo router, middleware, the
+// one error handler, JSON API handlers and server-rendered pages. Handlers
+// are thin: they parse, ask the authorisation check, call the store or a
+// pure package, and render.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zerodraft/zerodraft/internal/locale"
+	"github.com/zerodraft/zerodraft/internal/store"
+)
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+const MaxBodyBytes = 10 << 20
+
+// Server holds what handlers need; it is built once at start.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	catalog *locale.Catalog
+	pages   *pages
+	echo    *echo.Echo
+}
+
+// Options configure New.
+type Options struct {
+	Store   *store.Store
+	Logger  *slog.Logger
+	BaseURL string
+}
+
+// New builds the server with its routes.
+func New(o Options) (*Server, error) {
+	catalog, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	pg, err := loadPages(catalog)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New()}
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// Handler is the server as an http.Handler (for httptest and http.Server).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve listens on addr until ctx is cancelled, then shuts down gracefully,
+// letting requests in flight finish for up to 15 seconds.
+func (s *Server) Serve(ctx context.Context, addr string) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

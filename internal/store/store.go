@@ -1,0 +1,137 @@
+// Package store keeps zerodraft's data in PostgreSQL through a pgx v5 pool.
+// One file per aggregate; every write runs in one transaction together with
+// its audit event, and "not found" is an error, never a nil result.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/migrations"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// Open connects to the database at dsn and checks that it answers.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database address: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	s := &Store{pool: pool, log: log}
+	if err := s.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the pool's connections.
+func (s *Store) Close() { s.pool.Close() }
+
+// Pool gives the pool to code that needs raw access (tests, benchmarks).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping answers nil only when the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var one int
+	return s.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
+// Migrate applies the embedded migrations that are not yet applied.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	for _, r := range results {
+		s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and commits when fn returns nil. A write is
+// acknowledged to the caller only after the commit succeeded.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// audit records a state change inside the transaction that makes it.
+func audit(ctx context.Context, tx pgx.Tx, actor negotiation.Actor, action, objectType, objectID string, detail any) error {
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6)`, actorID, actor.Name, action, objectType, objectID, detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// AuditEvent is one entry of the audit trail.
+type AuditEvent struct {
+	ID         int64          `json:"id"`
+	At         time.Time      `json:"at"`
+	ActorID    *int64         `json:"actor_id,omitempty"`
+	Actor      string         `json:"actor"`
+	Action     string         `json:"action"`
+	ObjectType string         `json:"object_type"`
+	ObjectID   string         `json:"object_id"`
+	Detail     map[string]any `json:"detail"`
+}
+
+// AuditTrail returns the events about one object, oldest first.
+func (s *Store) AuditTrail(ctx context.Context, objectType, objectID string) ([]AuditEvent, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, at, actor_id, actor, action, object_type, object_id, detail
+		FROM audit_events WHERE object_type = $1 AND object_id = $2 ORDER BY id`, objectType, objectID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEvent, error) {
+		var e AuditEvent
+		err := r.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail)
+		e.At = e.At.UTC()
+		return e, err
+	})
+}
+
+// isUniqueViolation tells whether err is PostgreSQL's unique_violation on
+// the named constraint or index.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}
