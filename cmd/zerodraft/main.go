@@ -72,7 +72,11 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeDB()
-	srv, err := server.New(server.Options{Store: st, Logger: log, BaseURL: cfg.BaseURL})
+	srv, err := server.New(ctx, server.Options{
+		Store: st, Logger: log, BaseURL: cfg.BaseURL,
+		OIDC:        server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret},
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
+	})
 	if err != nil {
 		return err
 	}

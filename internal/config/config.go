@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is everything the server needs to start.
@@ -23,6 +24,15 @@ type Config struct {
 	LogLevel    slog.Level // debug, info, warn, error
 	BaseURL     string     // public address, e.g. https://drafts.example.org (default http://Addr)
 	PGBin       string     // directory of PostgreSQL's programs for the embedded database (default: search)
+
+	// An external OpenID provider; when OIDCIssuer is empty the built-in
+	// provider is served at /oidc.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret string
+
+	SessionIdle   time.Duration // a session ends after this long unused
+	SessionMax    time.Duration // and after this long in all
+	AdminPassword string        // first start: the secretariat account's password (default: generated, printed once)
+	Demo          bool          // seed a small demo negotiation
 }
 
 // Embedded tells whether zerodraft runs its own PostgreSQL cluster.
@@ -43,6 +53,13 @@ func Load(name string, args []string, getenv Getenv, out io.Writer) (Config, err
 	fs.StringVar(&c.DatabaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL server to use instead of the embedded one (DATABASE_URL)")
 	fs.StringVar(&c.PGBin, "pg-bin", getenv("ZERODRAFT_PG_BIN"), "directory holding initdb, pg_ctl and postgres (ZERODRAFT_PG_BIN; default: PATH and the usual places)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("ZERODRAFT_BASE_URL"), "public address of this server (ZERODRAFT_BASE_URL)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", getenv("ZERODRAFT_OIDC_ISSUER"), "external OpenID provider's issuer URL (ZERODRAFT_OIDC_ISSUER; default: the built-in provider)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", getenv("ZERODRAFT_OIDC_CLIENT_ID"), "client id at the external provider (ZERODRAFT_OIDC_CLIENT_ID)")
+	c.OIDCClientSecret = getenv("ZERODRAFT_OIDC_CLIENT_SECRET") // never a flag: flags show in ps
+	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration(getenv, "ZERODRAFT_SESSION_IDLE", 2*time.Hour), "sign out after this long idle (ZERODRAFT_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", envDuration(getenv, "ZERODRAFT_SESSION_MAX", 12*time.Hour), "sign out after this long in all (ZERODRAFT_SESSION_MAX)")
+	c.AdminPassword = getenv("ZERODRAFT_ADMIN_PASSWORD")
+	fs.BoolVar(&c.Demo, "demo", false, "seed a small demo negotiation and print its sign-ins")
 	level := fs.String("log-level", envOr(getenv, "ZERODRAFT_LOG_LEVEL", "info"), "debug, info, warn or error (ZERODRAFT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -70,6 +87,12 @@ func (c *Config) validate() error {
 		}
 		c.DataDir = abs
 	}
+	if (c.OIDCIssuer == "") != (c.OIDCClientID == "") {
+		return errors.New("an external OpenID provider needs both ZERODRAFT_OIDC_ISSUER and ZERODRAFT_OIDC_CLIENT_ID (and ZERODRAFT_OIDC_CLIENT_SECRET)")
+	}
+	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
+		return errors.New("session timeouts: want 0 < --session-idle <= --session-max")
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -94,6 +117,13 @@ func DefaultDataDir(getenv Getenv) string {
 		return filepath.Join(home, ".local", "share", "zerodraft")
 	}
 	return "zerodraft-data"
+}
+
+func envDuration(getenv Getenv, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
 }
 
 func envOr(getenv Getenv, key, def string) string {

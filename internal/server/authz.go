@@ -1,17 +1,34 @@
 package server
 
-import "github.com/labstack/echo/v4"
+import (
+	"strconv"
 
-// Actions that the authorisation check decides.
-const (
-	actionRead           = "read"
-	actionCreateDocument = "document.create"
-	actionCreateVersion  = "version.create"
+	"github.com/labstack/echo/v4"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
-// authorize is the one place that decides whether the request may do
-// action on document docID (0 for none). Every handler asks it before
-// reading or writing. Until sign-in exists every request is allowed.
-func (s *Server) authorize(c echo.Context, action string, docID int64) error {
-	return nil
+// Actions handlers ask about; the decisions live in negotiation.Authorize.
+const (
+	actionRead           = negotiation.ReadDocuments
+	actionCreateDocument = negotiation.CreateDocument
+	actionCreateVersion  = negotiation.CreateVersion
+)
+
+// authorize asks the one authorisation component whether the request's
+// viewer may do action on document docID (0 for none). A denial to a
+// signed-in viewer is written to the audit trail.
+func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int64) error {
+	v := viewer(c)
+	err := negotiation.Authorize(v, action, s.now())
+	if err != nil && v.SignedIn() {
+		object := "document"
+		if docID == 0 {
+			object = "site"
+		}
+		if aerr := s.store.RecordDenial(c.Request().Context(), v.Actor(), string(action), object, strconv.FormatInt(docID, 10)); aerr != nil {
+			s.log.Error("audit a denial", "err", aerr)
+		}
+	}
+	return err
 }

@@ -1,20 +1,13 @@
 package server_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/zerodraft/zerodraft/internal/pgtest"
-	"github.com/zerodraft/zerodraft/internal/server"
-	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 // realTexts reads the two versions named by ZERODRAFT_REALTEXT_OLD and
@@ -39,50 +32,23 @@ func realTexts(b *testing.B) (string, string) {
 	return read("ZERODRAFT_REALTEXT_OLD"), read("ZERODRAFT_REALTEXT_NEW")
 }
 
-func benchEnv(b *testing.B) string {
-	b.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, pgtest.NewDatabase(b), log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(st.Close)
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Store: st, Logger: log, BaseURL: "http://example.test"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	b.Cleanup(hs.Close)
-	return hs.URL
-}
+func benchEnv(b *testing.B) *testEnv { return newEnv(b) }
 
-func postJSON(b *testing.B, url string, body any) string {
+func postJSON(b *testing.B, e *testEnv, path string, body any) {
 	b.Helper()
-	buf, _ := json.Marshal(body)
-	resp, err := http.Post(url, "application/json", strings.NewReader(string(buf)))
-	if err != nil {
-		b.Fatal(err)
+	if status, raw := e.call("POST", path, body, nil); status != http.StatusCreated {
+		b.Fatalf("%s: %d %s", path, status, raw)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		b.Fatalf("%s: %d %s", url, resp.StatusCode, raw)
-	}
-	return string(raw)
 }
 
 // BenchmarkImportRealText measures POST /api/v1/documents with a whole
 // treaty text: parse, key, store in one transaction.
 func BenchmarkImportRealText(b *testing.B) {
 	old, _ := realTexts(b)
-	url := benchEnv(b)
+	e := benchEnv(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		postJSON(b, url+"/api/v1/documents", map[string]string{"symbol": fmt.Sprintf("BENCH/%d", i), "title": "Bench", "text": old})
+		postJSON(b, e, "/api/v1/documents", map[string]string{"symbol": fmt.Sprintf("BENCH/%d", i), "title": "Bench", "text": old})
 	}
 }
 
@@ -90,12 +56,17 @@ func BenchmarkImportRealText(b *testing.B) {
 // versions over HTTP, JSON encoding included.
 func BenchmarkDiffEndpointRealText(b *testing.B) {
 	old, nw := realTexts(b)
-	url := benchEnv(b)
-	postJSON(b, url+"/api/v1/documents", map[string]string{"symbol": "BENCH/DIFF", "title": "Bench", "text": old})
-	postJSON(b, url+"/api/v1/documents/1/versions", map[string]string{"label": "Rev.1", "text": nw})
+	e := benchEnv(b)
+	postJSON(b, e, "/api/v1/documents", map[string]string{"symbol": "BENCH/DIFF", "title": "Bench", "text": old})
+	postJSON(b, e, "/api/v1/documents/1/versions", map[string]string{"label": "Rev.1", "text": nw})
+	req, err := http.NewRequest("GET", e.url+"/api/v1/documents/1/diff?from=1&to=2", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.token)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		resp, err := http.Get(url + "/api/v1/documents/1/diff?from=1&to=2")
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -50,6 +50,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, code, msg := s.describe(err, c)
+	if code == negotiation.EUnauthorized && !isAPI(c) && c.Request().Method == http.MethodGet {
+		_ = c.Redirect(http.StatusSeeOther, signInURL(c))
+		return
+	}
 	if isAPI(c) {
 		var body apiError
 		body.Error.Code, body.Error.Message = code, msg

@@ -10,7 +10,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/zerodraft/zerodraft/internal/auth"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/internal/pgtest"
 	"github.com/zerodraft/zerodraft/internal/server"
 	"github.com/zerodraft/zerodraft/internal/store"
@@ -18,14 +21,16 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// testEnv is a running server on a fresh, migrated database.
+// testEnv is a running server on a fresh, migrated database, with a
+// secretariat officer whose API token signs the env's calls.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	store *store.Store
+	token string // sent as Bearer by call; "" for anonymous calls
 }
 
-func newEnv(t *testing.T) *testEnv {
+func newEnv(t testing.TB) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -37,13 +42,43 @@ func newEnv(t *testing.T) *testEnv {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Options{Store: st, Logger: log, BaseURL: "http://example.test"})
+	// The relying party reaches the built-in provider over real HTTP, so
+	// the server must know its own address before it is built.
+	hs := httptest.NewUnstartedServer(nil)
+	base := "http://" + hs.Listener.Addr().String()
+	srv, err := server.New(ctx, server.Options{Store: st, Logger: log, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs.Config.Handler = srv.Handler()
+	hs.Start()
 	t.Cleanup(hs.Close)
-	return &testEnv{t: t, url: hs.URL, store: st}
+	e := &testEnv{t: t, url: hs.URL, store: st}
+	e.token = e.tokenFor("SECRETARIAT", negotiation.PartySecretariat, "officer@un.example")
+	return e
+}
+
+// tokenFor makes a party (if new) and a user in it, and returns an API
+// token acting as that user.
+func (e *testEnv) tokenFor(code string, kind negotiation.PartyKind, email string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	sys := negotiation.Actor{Name: "test"}
+	p, err := e.store.PartyByCode(ctx, code)
+	if err != nil {
+		if p, err = e.store.CreateParty(ctx, sys, negotiation.Party{Code: code, Name: code, Kind: kind}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	u, err := e.store.CreateUser(ctx, sys, store.NewUser{Email: email, Name: email, PartyID: p.ID, Role: negotiation.DefaultRole(kind)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	token := auth.NewAPIToken()
+	if _, err := e.store.CreateAPIToken(ctx, sys, u.ID, "test", auth.Hash(token), time.Now().Add(time.Hour)); err != nil {
+		e.t.Fatal(err)
+	}
+	return token
 }
 
 // call sends a JSON request and decodes a JSON answer into out (if not nil).
@@ -69,6 +104,9 @@ func (e *testEnv) call(method, path string, body any, out any) (int, []byte) {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

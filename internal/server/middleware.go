@@ -59,6 +59,9 @@ func (s *Server) locale(next echo.HandlerFunc) echo.HandlerFunc {
 // form's hidden field.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// API clients with a token send no cookies a third site could ride.
+		Skipper:        func(c echo.Context) bool { return c.Request().Header.Get("Authorization") != "" },
+		CookieSecure:   s.secure,
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		CookieName:     "_csrf",
 		CookiePath:     "/",

@@ -23,6 +23,12 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 func (s *Server) pageIndex(c echo.Context) error {
+	v := viewer(c)
+	if v.PartyID == 0 {
+		// Anonymous visitors and users without rights yet see a welcome
+		// that says what to do next, not an error.
+		return s.render(c, http.StatusOK, "welcome", translator(c).T("welcome.title"), nil)
+	}
 	if err := s.authorize(c, actionRead, 0); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/zerodraft/zerodraft/internal/locale"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/web"
 )
 
@@ -79,6 +80,7 @@ type view struct {
 	CSRF      string
 	Languages []locale.Language
 	Path      string
+	Viewer    negotiation.Viewer
 	static    string
 	Data      any
 }
@@ -94,7 +96,7 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 	csrf, _ := c.Get("csrf").(string)
 	v := view{
 		Translator: translator(c), Title: title, CSRF: csrf, Languages: s.pages.languages,
-		Path: c.Request().URL.RequestURI(), static: s.pages.staticHash, Data: data,
+		Path: c.Request().URL.RequestURI(), Viewer: viewer(c), static: s.pages.staticHash, Data: data,
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -69,8 +69,5 @@ func versionNumber(name, s string) (int, error) {
 // created answers 201 with a JSON body; only called after the commit.
 func created(c echo.Context, v any) error { return c.JSON(http.StatusCreated, v) }
 
-// actor names who makes a change, for the audit trail. Until sign-in
-// exists every request is anonymous.
-func actor(c echo.Context) negotiation.Actor {
-	return negotiation.Actor{Name: "anonymous"}
-}
+// actor names who makes a change, for the audit trail.
+func actor(c echo.Context) negotiation.Actor { return viewer(c).Actor() }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
@@ -10,8 +11,13 @@ func (s *Server) routes() {
 	e.Use(s.securityHeaders, s.requestLog, middleware.BodyLimit("10M"), s.locale)
 	e.GET("/healthz", s.healthz)
 	e.GET("/static/:hash/*", s.static)
+	if s.provider != nil {
+		// The provider has its own CSRF protection on its login form, and
+		// its token endpoint is called by servers, not browsers.
+		e.Any("/oidc/*", echo.WrapHandler(s.provider.Handler()))
+	}
 
-	api := e.Group("/api/v1")
+	api := e.Group("/api/v1", s.identify, s.csrf())
 	api.GET("/documents", s.apiListDocuments)
 	api.POST("/documents", s.apiCreateDocument)
 	api.GET("/documents/:id", s.apiGetDocument)
@@ -19,7 +25,10 @@ func (s *Server) routes() {
 	api.GET("/documents/:id/versions/:n", s.apiGetVersion)
 	api.GET("/documents/:id/diff", s.apiDiff)
 
-	ui := e.Group("", s.csrf())
+	ui := e.Group("", s.identify, s.csrf())
+	ui.GET("/auth/login", s.signIn)
+	ui.GET("/auth/callback", s.callback)
+	ui.POST("/auth/logout", s.signOut)
 	ui.GET("/", s.pageIndex)
 	ui.POST("/language", s.setLanguage)
 	ui.GET("/documents/new", s.pageNewDocument)

@@ -8,11 +8,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/zerodraft/zerodraft/internal/auth"
 	"github.com/zerodraft/zerodraft/internal/locale"
+	"github.com/zerodraft/zerodraft/internal/oidcprovider"
 	"github.com/zerodraft/zerodraft/internal/store"
 )
 
@@ -21,11 +24,17 @@ const MaxBodyBytes = 10 << 20
 
 // Server holds what handlers need; it is built once at start.
 type Server struct {
-	store   *store.Store
-	log     *slog.Logger
-	catalog *locale.Catalog
-	pages   *pages
-	echo    *echo.Echo
+	store    *store.Store
+	log      *slog.Logger
+	catalog  *locale.Catalog
+	pages    *pages
+	echo     *echo.Echo
+	baseURL  string
+	secure   bool // served over HTTPS: __Host- cookies, HSTS
+	rp       *auth.RP
+	provider *oidcprovider.Provider // nil when an external provider is configured
+	sessions sessionPolicy
+	now      func() time.Time
 }
 
 // Options configure New.
@@ -33,10 +42,22 @@ type Options struct {
 	Store   *store.Store
 	Logger  *slog.Logger
 	BaseURL string
+	// OIDC names an external OpenID provider; when Issuer is empty the
+	// built-in provider is served at /oidc and used.
+	OIDC OIDC
+	// SessionIdle and SessionMax bound a browser session (defaults 2 h
+	// idle, 12 h in all).
+	SessionIdle, SessionMax time.Duration
+	// HTTPClient is how the relying party reaches the provider (nil:
+	// the default client).
+	HTTPClient *http.Client
 }
 
+// OIDC is an external OpenID provider's registration.
+type OIDC struct{ Issuer, ClientID, ClientSecret string }
+
 // New builds the server with its routes.
-func New(o Options) (*Server, error) {
+func New(ctx context.Context, o Options) (*Server, error) {
 	catalog, err := loadCatalog()
 	if err != nil {
 		return nil, err
@@ -45,7 +66,12 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New()}
+	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
+		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
+		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now}
+	if err := s.setUpSignIn(ctx, o); err != nil {
+		return nil, err
+	}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError

@@ -1,0 +1,55 @@
+package negotiation
+
+import "time"
+
+// Action is something a viewer asks to do.
+type Action string
+
+// The actions the authorisation check decides. Every read and write path
+// names one of them.
+const (
+	ReadDocuments       Action = "documents.read"  // list documents, read one, its versions and diffs
+	CreateDocument      Action = "document.create" // create a document
+	CreateVersion       Action = "version.create"  // issue a new version of a document
+	ManageParties       Action = "parties.manage"  // add parties, group members
+	ManageUsers         Action = "users.manage"    // link, suspend, revoke sessions
+	ManageAccreditation Action = "accreditation.manage"
+	UseAccount          Action = "account.use" // own account page, own API tokens
+)
+
+// Authorize is the one place that decides whether v may do action at time
+// now. It returns nil, or an *Error: EUnauthorized for anonymous viewers
+// (sign in first), ENotFound where saying "forbidden" would reveal that
+// something exists, EForbidden otherwise. Handlers never decide on their
+// own.
+func Authorize(v Viewer, action Action, now time.Time) error {
+	if !v.SignedIn() {
+		return Errorf(EUnauthorized, "sign in to continue")
+	}
+	switch action {
+	case UseAccount:
+		return nil
+	case ReadDocuments:
+		// Until per-document disclosure rules exist, drafts are for members
+		// only: the secretariat, state delegations and negotiating groups.
+		if v.isSecretariat() || v.isMember() {
+			return nil
+		}
+		return Errorf(ENotFound, "not found")
+	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation:
+		if v.isSecretariat() {
+			return nil
+		}
+		return Errorf(EForbidden, "only the secretariat may do this")
+	}
+	return Errorf(EForbidden, "unknown action %q", action)
+}
+
+func (v Viewer) isSecretariat() bool { return v.PartyKind == PartySecretariat }
+
+func (v Viewer) isMember() bool { return v.PartyKind == PartyState || v.PartyKind == PartyGroup }
+
+// Accredited tells whether an observer's accreditation is valid at now.
+func (v Viewer) Accredited(now time.Time) bool {
+	return v.PartyKind == PartyObserver && v.AccreditedUntil != nil && now.Before(*v.AccreditedUntil)
+}
