@@ -208,6 +208,11 @@ func (s *Server) apiDiff(c echo.Context) error {
 // diffVersions reads ?from=&to= and diffs those two versions.
 func (s *Server) diffVersions(c echo.Context) (diffResponse, error) {
 	var res diffResponse
+	// Authorise before judging the parameters, so that a document the
+	// viewer may not see answers 404 whatever is asked of it.
+	if _, err := s.readDocument(c); err != nil {
+		return res, err
+	}
 	from, err := versionNumber("from", c.QueryParam("from"))
 	if err != nil {
 		return res, err

@@ -135,6 +135,13 @@ func (s *Server) callback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The browser's previous session, if any, ends here: one browser, one
+	// live session, and a planted or stolen old id is worth nothing.
+	if ck, err := c.Cookie(s.sessionCookie()); err == nil && ck.Value != "" {
+		if _, err := s.store.EndSession(ctx, negotiation.Actor{UserID: u.ID, Name: u.Email}, auth.Hash(ck.Value)); err != nil {
+			return err
+		}
+	}
 	sid := auth.Secret(32)
 	if err := s.store.CreateSession(ctx, u.ID, auth.Hash(sid), s.now().Add(s.sessions.max), id.IDToken); err != nil {
 		return err
