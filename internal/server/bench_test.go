@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-
 )
 
 // realTexts reads the two versions named by ZERODRAFT_REALTEXT_OLD and
