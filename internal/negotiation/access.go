@@ -14,7 +14,10 @@ const (
 	ManageParties       Action = "parties.manage"  // add parties, group members
 	ManageUsers         Action = "users.manage"    // link, suspend, revoke sessions
 	ManageAccreditation Action = "accreditation.manage"
-	UseAccount          Action = "account.use" // own account page, own API tokens
+	UseAccount          Action = "account.use"         // own account page, own API tokens
+	CreateToken         Action = "token.create"        // make a personal API token (from a browser session only)
+	ApplyAccreditation  Action = "accreditation.apply" // apply for observer accreditation with one's own account
+	ReadPartyUsers      Action = "party.users.read"    // see the users of one's own party, suspensions included
 )
 
 // Authorize is the one place that decides whether v may do action at time
@@ -29,6 +32,24 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 	switch action {
 	case UseAccount:
 		return nil
+	case CreateToken:
+		// A token must not mint further tokens: revoking a leaked one
+		// would leave its offspring alive.
+		if v.SessionHash != nil {
+			return nil
+		}
+		return Errorf(EForbidden, "API tokens are made on the account page in a signed-in browser, not with another token")
+	case ApplyAccreditation:
+		// An account without rights applies; an observer applies again to renew.
+		if v.PartyID == 0 || v.PartyKind == PartyObserver {
+			return nil
+		}
+		return Errorf(EForbidden, "this account acts for %s already; observer accreditation is for organisations", v.PartyCode)
+	case ReadPartyUsers:
+		if v.PartyID != 0 && v.Role == RoleHead {
+			return nil
+		}
+		return Errorf(EForbidden, "only the head of a delegation sees its users")
 	case ReadDocuments:
 		// Until per-document disclosure rules exist, drafts are for members
 		// only: the secretariat, state delegations and negotiating groups.

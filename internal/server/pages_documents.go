@@ -77,7 +77,7 @@ func (s *Server) postDocument(c echo.Context) error {
 		Symbol: f.Symbol, Title: f.Title, Language: f.Language, Process: f.Process, Label: f.Label,
 	}, f.Text)
 	if err != nil {
-		return s.formError(c, err, "new_document", translator(c).T("newdoc.title"), &f.Error, f)
+		return s.formError(c, err, "new_document", translator(c).T("newdoc.title"), &f.Error, &f)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", d.ID))
 }
@@ -190,7 +190,7 @@ func (s *Server) postVersion(c echo.Context) error {
 		page = "edit_version"
 		drafts, derr := editedDrafts(c)
 		if derr != nil {
-			return s.formError(c, derr, page, translator(c).T("edit.title"), &f.Error, f)
+			return s.formError(c, derr, page, translator(c).T("edit.title"), &f.Error, &f)
 		}
 		v, err = s.versionFromDrafts(c, f.Doc.ID, f.Label, drafts)
 	} else {
@@ -198,7 +198,7 @@ func (s *Server) postVersion(c echo.Context) error {
 		v, err = s.versionFromText(c, f.Doc.ID, f.Label, f.Text)
 	}
 	if err != nil {
-		return s.formError(c, err, page, translator(c).T("newversion.title"), &f.Error, f)
+		return s.formError(c, err, page, translator(c).T("newversion.title"), &f.Error, &f)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", f.Doc.ID, v.Number-1, v.Number))
 }

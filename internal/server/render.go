@@ -43,10 +43,10 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
+		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", f)
+		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)
 		}
