@@ -23,6 +23,7 @@ const usage = `zerodraft — negotiation texts drafted in the open.
 
 Usage:
   zerodraft [serve] [flags]   run the server (the default)
+  zerodraft admin <command>   add parties, users and API tokens (see "zerodraft admin help")
   zerodraft help              show this text
 
 Run "zerodraft serve -h" for the server's flags.
@@ -40,7 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = serve(args, stderr)
+		err = serve(args, stdout, stderr)
+	case "admin":
+		return runAdmin(args, console{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -58,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func serve(args []string, stderr io.Writer) error {
+func serve(args []string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load("zerodraft serve", args, os.Getenv, stderr)
 	if err != nil {
 		return err
@@ -72,6 +75,9 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeDB()
+	if err := seed(ctx, cfg, st, log, stdout, stderr); err != nil {
+		return err
+	}
 	srv, err := server.New(ctx, server.Options{
 		Store: st, Logger: log, BaseURL: cfg.BaseURL,
 		OIDC:        server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret},
@@ -87,8 +93,10 @@ func serve(args []string, stderr io.Writer) error {
 }
 
 // openStore connects to DATABASE_URL, or starts the embedded cluster under
-// the data directory, and applies the migrations. The returned function
-// closes the pool and stops the cluster if this process started it.
+// the data directory, and applies the migrations; serve and the admin
+// commands both open the data this way. The returned function closes the
+// pool and stops the cluster if this process started it: an admin command
+// run beside the server reuses the server's cluster and leaves it running.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
 	dsn := cfg.DatabaseURL
 	stopCluster := func() {}

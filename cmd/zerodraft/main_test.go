@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -147,34 +146,14 @@ func stop(t *testing.T, p *process) {
 	}
 }
 
-func post(t *testing.T, url, body string) (int, string) {
-	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-// restartKeepsData starts zerodraft, writes a document, stops it, starts it
-// again on the same data directory and reads the document back.
+// restartKeepsData starts zerodraft, writes a document with a token from
+// the admin commands, stops it, starts it again on the same data directory
+// and reads the document back.
 func restartKeepsData(t *testing.T, bin, dataDir string, cred *syscall.Credential) string {
 	addr := freeAddr(t)
 	p := start(t, bin, dataDir, addr, cred)
-	status, body := post(t, "http://"+addr+"/api/v1/documents",
+	token := adminToken(t, bin, dataDir, cred)
+	status, body := call(t, "POST", "http://"+addr+"/api/v1/documents", token,
 		`{"symbol":"A/RESTART/1","title":"Kept across restarts","text":"1. Decides to remain seized."}`)
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %s", status, body)
@@ -184,7 +163,7 @@ func restartKeepsData(t *testing.T, bin, dataDir string, cred *syscall.Credentia
 
 	addr = freeAddr(t)
 	p = start(t, bin, dataDir, addr, cred)
-	status, body = get(t, "http://"+addr+"/api/v1/documents")
+	status, body = call(t, "GET", "http://"+addr+"/api/v1/documents", token, "")
 	if status != http.StatusOK || !strings.Contains(body, "A/RESTART/1") {
 		t.Errorf("after restart: %d %s", status, body)
 	}
