@@ -18,6 +18,11 @@ const (
 	CreateToken         Action = "token.create"        // make a personal API token (from a browser session only)
 	ApplyAccreditation  Action = "accreditation.apply" // apply for observer accreditation with one's own account
 	ReadPartyUsers      Action = "party.users.read"    // see the users of one's own party, suspensions included
+	Propose             Action = "proposal.create"     // table or draft a proposal (amendment)
+	TakePosition        Action = "position.set"        // support, oppose, reserve, agree ad ref
+	WithdrawProposal    Action = "proposal.withdraw"   // withdraw one's own party's proposal
+	IssueRevision       Action = "revision.create"     // fold proposals into the next version
+	SetDeadlines        Action = "document.deadlines"  // tabling deadline
 )
 
 // Authorize is the one place that decides whether v may do action at time
@@ -57,7 +62,15 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(ENotFound, "not found")
-	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation:
+	case Propose, TakePosition, WithdrawProposal:
+		// Brackets are the privilege of states and groups (and of the
+		// secretariat, which enters proposals it receives); observers
+		// suggest, and a state may sponsor their suggestion.
+		if v.isSecretariat() || v.isMember() {
+			return nil
+		}
+		return Errorf(EForbidden, "only state delegations and negotiating groups table proposals and take positions")
+	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines:
 		if v.isSecretariat() {
 			return nil
 		}

@@ -24,6 +24,11 @@ func (s *Server) routes() {
 	api.POST("/documents/:id/versions", s.apiCreateVersion)
 	api.GET("/documents/:id/versions/:n", s.apiGetVersion)
 	api.GET("/documents/:id/diff", s.apiDiff)
+	api.POST("/documents/:id/proposals", s.apiCreateProposal)
+	api.GET("/documents/:id/proposals", s.apiListProposals)
+	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
+	api.POST("/proposals/:pid/positions", s.apiSetPosition)
+	api.POST("/proposals/:pid/withdraw", s.apiWithdrawProposal)
 
 	ui := e.Group("", s.identify, s.csrf())
 	ui.GET("/auth/login", s.signIn)

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
+)
+
+// MaxJustification bounds a proposal's justification, in characters.
+const MaxJustification = 5000
+
+type proposalRequest struct {
+	BaseVersion   int    `json:"base_version"`
+	Kind          string `json:"kind"`
+	Key           string `json:"key"`
+	Start         *int   `json:"start"`
+	End           *int   `json:"end"`
+	Quote         string `json:"quote"`
+	Text          string `json:"text"`
+	Target        string `json:"target"`
+	Justification string `json:"justification"`
+	OnBehalfOf    string `json:"on_behalf_of"`
+	Draft         bool   `json:"draft"`
+}
+
+func (s *Server) apiCreateProposal(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	var req proposalRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p, err := s.createProposal(c, d.ID, req)
+	if err != nil {
+		return err
+	}
+	return created(c, map[string]any{"id": p.ID, "status": p.Status})
+}
+
+// createProposal checks who acts for which party and hands the proposal to
+// the store, which checks base version, deadline and anchor atomically.
+func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest) (negotiation.Proposal, error) {
+	if err := s.authorize(c, negotiation.Propose, docID); err != nil {
+		return negotiation.Proposal{}, err
+	}
+	v := viewer(c)
+	if req.OnBehalfOf == "" {
+		req.OnBehalfOf = v.PartyCode
+	}
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	if err != nil && v.PartyKind == negotiation.PartySecretariat {
+		party, err = s.store.PartyByCode(c.Request().Context(), req.OnBehalfOf)
+	}
+	if err != nil {
+		return negotiation.Proposal{}, err
+	}
+	if party.Kind != negotiation.PartyState && party.Kind != negotiation.PartyGroup {
+		return negotiation.Proposal{}, negotiation.Errorf(negotiation.EForbidden, "proposals are made on behalf of a state or a group, not of %s", party.Code)
+	}
+	if n := utf8.RuneCountInString(req.Justification); n > MaxJustification {
+		return negotiation.Proposal{}, negotiation.Errorf(negotiation.EInvalid, "the justification is %d characters long; the limit is %d", n, MaxJustification)
+	}
+	if req.BaseVersion == 0 {
+		return negotiation.Proposal{}, negotiation.Errorf(negotiation.EInvalid, "base_version is required: the version number the proposal is made on")
+	}
+	p := negotiation.Proposal{
+		DocumentID: docID, BaseVersion: req.BaseVersion, Kind: negotiation.ProposalKind(req.Kind), Key: req.Key,
+		Start: req.Start, End: req.End, Quote: req.Quote, Text: strings.TrimSpace(req.Text), Target: req.Target,
+		Justification: strings.TrimSpace(req.Justification), Status: negotiation.Tabled,
+	}
+	if req.Draft {
+		p.Status = negotiation.Draft
+	}
+	return s.store.CreateProposal(c.Request().Context(), v.Actor(), store.NewProposal{
+		Proposal: p, UserID: v.UserID, PartyID: party.ID, Privileged: v.PartyKind == negotiation.PartySecretariat,
+	})
+}
+
+func (s *Server) apiListProposals(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	ps, err := s.store.Proposals(c.Request().Context(), d.ID, viewer(c).PartyID)
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []negotiation.Proposal{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"proposals": ps})
+}
+
+// proposalFor loads the :pid proposal after checking that the viewer may
+// read its document; a proposal on an invisible document is "not found".
+func (s *Server) proposalFor(c echo.Context) (negotiation.Proposal, error) {
+	id, err := strconv.ParseInt(c.Param("pid"), 10, 64)
+	if err != nil {
+		return negotiation.Proposal{}, negotiation.Errorf(negotiation.ENotFound, "proposal %q not found", c.Param("pid"))
+	}
+	p, err := s.store.Proposal(c.Request().Context(), id, viewer(c).PartyID)
+	if err != nil {
+		return p, err
+	}
+	if err := s.authorize(c, actionRead, p.DocumentID); err != nil {
+		return negotiation.Proposal{}, negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+	}
+	return p, nil
+}
+
+func (s *Server) apiSetPosition(c echo.Context) error {
+	p, err := s.proposalFor(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Stance     string `json:"stance"`
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	stance := negotiation.Stance(req.Stance)
+	if !stance.Valid() {
+		return negotiation.Errorf(negotiation.EInvalid, "stance %q: use support, oppose, reservation or agreed_ad_ref", req.Stance)
+	}
+	if err := s.authorize(c, negotiation.TakePosition, p.DocumentID); err != nil {
+		return err
+	}
+	v := viewer(c)
+	if req.OnBehalfOf == "" {
+		req.OnBehalfOf = v.PartyCode
+	}
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPosition(c.Request().Context(), v.Actor(), p.ID, party.ID, v.UserID, stance); err != nil {
+		return err
+	}
+	return created(c, map[string]any{"proposal": p.ID, "party": party.Code, "stance": stance})
+}
+
+func (s *Server) apiWithdrawProposal(c echo.Context) error {
+	p, err := s.proposalFor(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.WithdrawProposal, p.DocumentID); err != nil {
+		return err
+	}
+	v := viewer(c)
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, p.Party)
+	if err != nil {
+		return negotiation.Errorf(negotiation.EForbidden, "only %s may withdraw proposal %d", p.Party, p.ID)
+	}
+	if err := s.store.WithdrawProposal(c.Request().Context(), v.Actor(), p.ID, party.ID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": p.ID, "status": negotiation.Withdrawn})
+}
+
+func (s *Server) apiSetDeadline(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.SetDeadlines, d.ID); err != nil {
+		return err
+	}
+	var req struct {
+		TablingDeadline *string `json:"tabling_deadline"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	var deadline *time.Time
+	if req.TablingDeadline != nil {
+		t, err := time.Parse(time.RFC3339, *req.TablingDeadline)
+		if err != nil {
+			return negotiation.Errorf(negotiation.EInvalid, "tabling_deadline must be an RFC 3339 time such as 2026-12-01T18:00:00Z")
+		}
+		t = t.UTC()
+		deadline = &t
+	}
+	if err := s.store.SetTablingDeadline(c.Request().Context(), viewer(c).Actor(), d.ID, deadline); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tabling_deadline": deadline})
+}

@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+)
+
+// NewProposal is a proposal as submitted, with who submits it and for
+// which party.
+type NewProposal struct {
+	negotiation.Proposal
+	UserID  int64
+	PartyID int64
+	// Privileged submitters (the secretariat) may table after the deadline.
+	Privileged bool
+}
+
+// CreateProposal stores a proposal against its base version. In one
+// transaction it checks that the base is the current version (409 naming
+// the current one otherwise), that the tabling deadline has not passed,
+// and that the anchor matches the base text; then it writes the proposal,
+// a live-update event and the audit event. The document row is share-locked
+// so that no new version can slip in between the check and the insert,
+// while proposals from many delegations go in side by side.
+func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np NewProposal) (negotiation.Proposal, error) {
+	p := np.Proposal
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var deadline *time.Time
+		err := tx.QueryRow(ctx, `SELECT tabling_deadline FROM documents WHERE id = $1 FOR SHARE`, p.DocumentID).Scan(&deadline)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
+		}
+		if err != nil {
+			return err
+		}
+		if deadline != nil && !np.Privileged && time.Now().After(*deadline) {
+			return negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
+				deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		base, err := latestVersion(ctx, tx, p.DocumentID)
+		if err != nil {
+			return err
+		}
+		if p.BaseVersion != base.Number {
+			return negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
+				p.BaseVersion, base.Number, base.Label, base.Number)
+		}
+		if err := negotiation.CheckAnchor(p, base.Provisions); err != nil {
+			return err
+		}
+		if p.Status == "" {
+			p.Status = negotiation.Tabled
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+			justification, party_id, created_by, status, credited_to)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id, created_at`,
+			p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
+			p.Justification, np.PartyID, np.UserID, string(p.Status), nullID(creditedID(p))).Scan(&p.ID, &p.CreatedAt)
+		if err != nil {
+			return err
+		}
+		if err := event(ctx, tx, p.DocumentID, "proposal", p.ID, np.PartyID, p.Status == negotiation.Draft); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "proposal.create", "proposal", strconv.FormatInt(p.ID, 10),
+			map[string]any{"document_id": p.DocumentID, "kind": p.Kind, "key": p.Key, "status": p.Status})
+	})
+	return p, err
+}
+
+func creditedID(negotiation.Proposal) int64 { return 0 }
+
+// event writes a live-update row; private events (a delegation's drafts)
+// carry the party so that only it is told.
+func event(ctx context.Context, tx pgx.Tx, docID int64, kind string, objectID, partyID int64, private bool) error {
+	var party *int64
+	if private {
+		party = &partyID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO document_events (document_id, kind, object_id, party_id) VALUES ($1, $2, $3, $4)`,
+		docID, kind, objectID, party)
+	return err
+}
+
+// Proposals lists a document's proposals that the viewer's party may see:
+// every non-draft one, and its own drafts. Co-sponsors and current
+// positions come in the same query.
+func (s *Store) Proposals(ctx context.Context, docID, viewerParty int64) ([]negotiation.Proposal, error) {
+	rows, err := s.pool.Query(ctx, proposalSelect+` WHERE p.document_id = $1 AND (p.status <> 'draft' OR p.party_id = $2) ORDER BY p.id`, docID, viewerParty)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanProposal)
+}
+
+// Proposal returns one proposal if the viewer's party may see it.
+func (s *Store) Proposal(ctx context.Context, id, viewerParty int64) (negotiation.Proposal, error) {
+	rows, err := s.pool.Query(ctx, proposalSelect+` WHERE p.id = $1 AND (p.status <> 'draft' OR p.party_id = $2)`, id, viewerParty)
+	if err != nil {
+		return negotiation.Proposal{}, err
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, scanProposal)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+	}
+	return p, err
+}
+
+const proposalSelect = `SELECT p.id, p.document_id, p.base_version, p.kind, p.key, p.start_offset, p.end_offset, p.quote, p.text,
+	p.target, p.justification, pa.code, p.party_id, p.status, coalesce(cr.code, ''), p.created_at,
+	coalesce((SELECT array_agg(c.code ORDER BY cs.joined_at) FROM proposal_cosponsors cs JOIN parties c ON c.id = cs.party_id
+		WHERE cs.proposal_id = p.id), '{}'),
+	coalesce((SELECT json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code)
+		FROM (SELECT DISTINCT ON (po.party_id) pp.code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
+			WHERE po.proposal_id = p.id ORDER BY po.party_id, po.id DESC) x WHERE x.stance <> 'none'), '[]')
+	FROM proposals p JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to`
+
+func scanProposal(r pgx.CollectableRow) (negotiation.Proposal, error) {
+	var p negotiation.Proposal
+	err := r.Scan(&p.ID, &p.DocumentID, &p.BaseVersion, &p.Kind, &p.Key, &p.Start, &p.End, &p.Quote, &p.Text,
+		&p.Target, &p.Justification, &p.Party, &p.PartyID, &p.Status, &p.CreditedTo, &p.CreatedAt, &p.Cosponsors, &p.Positions)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return p, err
+}
+
+// WithdrawProposal withdraws a draft or tabled proposal of the given party.
+func (s *Store) WithdrawProposal(ctx context.Context, actor negotiation.Actor, id, partyID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var owner, docID int64
+		var status string
+		err := tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1 FOR UPDATE`, id).Scan(&owner, &docID, &status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		if owner != partyID {
+			if status == string(negotiation.Draft) {
+				return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+			}
+			return negotiation.Errorf(negotiation.EForbidden, "only the proposing party may withdraw proposal %d", id)
+		}
+		if status != string(negotiation.Tabled) && status != string(negotiation.Draft) {
+			return negotiation.Errorf(negotiation.EConflict, "proposal %d is %s and can no longer be withdrawn", id, status)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE proposals SET status = 'withdrawn', updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, docID, "proposal", id, partyID, status == string(negotiation.Draft)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "proposal.withdraw", "proposal", strconv.FormatInt(id, 10), nil)
+	})
+}
+
+// SetPosition records a party's stance on another party's proposal; the
+// history is kept, the latest row is the current position.
+func (s *Store) SetPosition(ctx context.Context, actor negotiation.Actor, proposalID, partyID, userID int64, stance negotiation.Stance) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var owner, docID int64
+		var status string
+		err := tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1`, proposalID).Scan(&owner, &docID, &status)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && status == string(negotiation.Draft) && owner != partyID) {
+			return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", proposalID)
+		}
+		if err != nil {
+			return err
+		}
+		if owner == partyID {
+			return negotiation.Errorf(negotiation.EInvalid, "a party takes positions on other parties' proposals, not on its own")
+		}
+		if status != string(negotiation.Tabled) {
+			return negotiation.Errorf(negotiation.EConflict, "proposal %d is %s; positions are taken on tabled proposals", proposalID, status)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO positions (document_id, proposal_id, party_id, stance, user_id) VALUES ($1, $2, $3, $4, $5)`,
+			docID, proposalID, partyID, string(stance), userID); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, docID, "position", proposalID, partyID, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "position.set", "proposal", strconv.FormatInt(proposalID, 10), map[string]any{"stance": stance})
+	})
+}
+
+// ActingParty resolves the party a user acts for: their own party, or a
+// group they are designated for. It refuses anything else.
+func (s *Store) ActingParty(ctx context.Context, userID, ownParty int64, code string) (negotiation.Party, error) {
+	var p negotiation.Party
+	err := s.pool.QueryRow(ctx, `SELECT p.id, p.code, p.name, p.kind FROM parties p
+		WHERE upper(p.code) = upper($1) AND (p.id = $2 OR EXISTS (SELECT 1 FROM group_delegates g WHERE g.group_id = p.id AND g.user_id = $3))`,
+		code, ownParty, userID).Scan(&p.ID, &p.Code, &p.Name, &p.Kind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, negotiation.Errorf(negotiation.EForbidden, "you may not act on behalf of %s: act for your own delegation or a group you are designated for", code)
+	}
+	return p, err
+}
+
+// SetTablingDeadline sets or clears (nil) a document's tabling deadline.
+func (s *Store) SetTablingDeadline(ctx context.Context, actor negotiation.Actor, docID int64, deadline *time.Time) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE documents SET tabling_deadline = $2 WHERE id = $1`, docID, deadline)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return negotiation.Errorf(negotiation.ENotFound, "document %d not found", docID)
+		}
+		return audit(ctx, tx, actor, "document.tabling_deadline", "document", strconv.FormatInt(docID, 10), map[string]any{"deadline": deadline})
+	})
+}
