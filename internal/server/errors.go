@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	negotiation.EForbidden:    http.StatusForbidden,
 	negotiation.EUnauthorized: http.StatusUnauthorized,
 	negotiation.EInternal:     http.StatusInternalServerError,
+	negotiation.EAnchor:       http.StatusUnprocessableEntity,
 }
 
 // codeOf maps statuses raised by Echo itself (404 route, 413 body limit,

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	api.POST("/documents/:id/proposals", s.apiCreateProposal)
 	api.GET("/documents/:id/proposals", s.apiListProposals)
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
+	api.GET("/documents/:id/events", s.apiEvents)
 	api.POST("/proposals/:pid/positions", s.apiSetPosition)
 	api.POST("/proposals/:pid/withdraw", s.apiWithdrawProposal)
 

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/zerodraft/zerodraft/internal/auth"
+	"github.com/zerodraft/zerodraft/internal/live"
 	"github.com/zerodraft/zerodraft/internal/locale"
 	"github.com/zerodraft/zerodraft/internal/oidcprovider"
 	"github.com/zerodraft/zerodraft/internal/store"
@@ -35,6 +36,7 @@ type Server struct {
 	provider *oidcprovider.Provider // nil when an external provider is configured
 	sessions sessionPolicy
 	now      func() time.Time
+	hub      *live.Hub
 }
 
 // Options configure New.
@@ -68,7 +70,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
-		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now}
+		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger)}
 	if err := s.setUpSignIn(ctx, o); err != nil {
 		return nil, err
 	}
@@ -92,6 +94,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	s.StartBackground(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zerodraft/zerodraft/internal/live"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
@@ -215,4 +216,15 @@ func (s *Store) SetTablingDeadline(ctx context.Context, actor negotiation.Actor,
 		}
 		return audit(ctx, tx, actor, "document.tabling_deadline", "document", strconv.FormatInt(docID, 10), map[string]any{"deadline": deadline})
 	})
+}
+
+// RecentEvents reads the document events committed within the window, for
+// the live-update publisher.
+func (s *Store) RecentEvents(ctx context.Context, window time.Duration) ([]live.Event, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, document_id, kind, coalesce(object_id, 0), coalesce(party_id, 0)
+		FROM document_events WHERE created_at > now() - $1::interval ORDER BY id`, window.String())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[live.Event])
 }
