@@ -1,6 +1,9 @@
 package negotiation
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Action is something a viewer asks to do.
 type Action string
@@ -23,7 +26,18 @@ const (
 	WithdrawProposal    Action = "proposal.withdraw"   // withdraw one's own party's proposal
 	IssueRevision       Action = "revision.create"     // fold proposals into the next version
 	SetDeadlines        Action = "document.deadlines"  // tabling deadline
+	SetProvisionStatus  Action = "provision.status"    // green a provision, agree ad ref, reopen
 )
+
+// AuthorizeDocument is Authorize for an action on one document: the
+// document's chair or facilitator may steer it (issue revisions, set
+// provision status) as the secretariat does.
+func AuthorizeDocument(v Viewer, action Action, docID int64, now time.Time) error {
+	if (action == IssueRevision || action == SetProvisionStatus) && v.SignedIn() && slices.Contains(v.ChairOf, docID) {
+		return nil
+	}
+	return Authorize(v, action, now)
+}
 
 // Authorize is the one place that decides whether v may do action at time
 // now. It returns nil, or an *Error: EUnauthorized for anonymous viewers
@@ -70,7 +84,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only state delegations and negotiating groups table proposals and take positions")
-	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines:
+	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus:
 		if v.isSecretariat() {
 			return nil
 		}

@@ -108,6 +108,8 @@ type Viewer struct {
 	// SessionID identifies the browser session (empty for API tokens); it
 	// lets a page revoke "this" session at sign-out.
 	SessionHash []byte
+	// ChairOf lists the documents this user chairs or facilitates.
+	ChairOf []int64
 }
 
 // SignedIn tells whether the viewer has an identity.

@@ -1,6 +1,7 @@
 package negotiation
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -202,25 +203,82 @@ func findProvision(provs []Provision, key string) (Provision, bool) {
 
 // Reanchor finds a span's quote in a provision's new text: at the same
 // offsets if it is still there, else the occurrence nearest to the old
-// start. ok is false when the quote is gone (the proposal is orphaned).
+// start (the earlier one on a tie). ok is false when the quote is gone (the
+// proposal is orphaned). Offsets count runes; an empty quote stays at start,
+// clamped to the text.
+//
+// It runs once per carried-forward proposal over texts of up to
+// MaxProvisionText bytes, so it searches bytes with strings.Index and
+// counts runes only between matches instead of comparing a fresh string at
+// every position.
 func Reanchor(text, quote string, start int) (newStart int, ok bool) {
-	r := []rune(text)
-	q := []rune(quote)
-	if start >= 0 && start+len(q) <= len(r) && string(r[start:start+len(q)]) == quote {
+	if !utf8.ValidString(text) || !utf8.ValidString(quote) {
+		// Byte matches would not be rune matches here; decoding maps each
+		// invalid byte to U+FFFD, as RuneSlice does.
+		return reanchorRunes([]rune(text), []rune(quote), start)
+	}
+	if quote == "" {
+		return min(max(start, 0), utf8.RuneCountInString(text)), true
+	}
+	if start >= 0 {
+		if b, ok := runeByteOffset(text, start); ok && strings.HasPrefix(text[b:], quote) {
+			return start, true
+		}
+	}
+	best, bestDist := -1, 0
+	pos, runes := 0, 0 // byte offset searched from, and its rune offset
+	for {
+		i := strings.Index(text[pos:], quote)
+		if i < 0 {
+			break
+		}
+		runes += utf8.RuneCountInString(text[pos : pos+i])
+		pos += i
+		if d := runeDistance(runes, start); best < 0 || d < bestDist {
+			best, bestDist = runes, d
+		}
+		if runes >= start {
+			break // later matches are only farther away
+		}
+		// Step one rune, not the whole quote: matches may overlap.
+		_, size := utf8.DecodeRuneInString(text[pos:])
+		pos += size
+		runes++
+	}
+	return best, best >= 0
+}
+
+// runeByteOffset gives the byte offset of rune offset n in s; ok is false when
+// s has fewer runes.
+func runeByteOffset(s string, n int) (int, bool) {
+	for b := range s {
+		if n == 0 {
+			return b, true
+		}
+		n--
+	}
+	return len(s), n == 0
+}
+
+// reanchorRunes is Reanchor on decoded runes, for texts that are not valid
+// UTF-8.
+func reanchorRunes(r, q []rune, start int) (int, bool) {
+	if start >= 0 && start+len(q) <= len(r) && slices.Equal(r[start:start+len(q)], q) {
 		return start, true
 	}
 	best, bestDist := -1, 0
 	for i := 0; i+len(q) <= len(r); i++ {
-		if string(r[i:i+len(q)]) != quote {
-			continue
-		}
-		d := i - start
-		if d < 0 {
-			d = -d
-		}
-		if best < 0 || d < bestDist {
+		if d := runeDistance(i, start); slices.Equal(r[i:i+len(q)], q) && (best < 0 || d < bestDist) {
 			best, bestDist = i, d
 		}
 	}
 	return best, best >= 0
+}
+
+// runeDistance is |a - b|.
+func runeDistance(a, b int) int {
+	if a < b {
+		return b - a
+	}
+	return a - b
 }

@@ -197,3 +197,57 @@ func (s *Server) apiSetDeadline(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"tabling_deadline": deadline})
 }
+
+func (s *Server) apiSetProvisionStatus(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.SetProvisionStatus, d.ID); err != nil {
+		return err
+	}
+	var req struct {
+		Status string `json:"status"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st := negotiation.ProvisionStatus(req.Status)
+	switch st {
+	case negotiation.StatusOpen, negotiation.StatusAdRef, negotiation.StatusAgreed, negotiation.StatusReopened:
+	default:
+		return negotiation.Errorf(negotiation.EInvalid, "status %q: use open, agreed_ad_ref, agreed or reopened (bracketed is derived from proposals)", req.Status)
+	}
+	if err := s.store.SetProvisionStatus(c.Request().Context(), viewer(c).Actor(), d.ID, c.Param("key"), st); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"key": c.Param("key"), "status": st})
+}
+
+func (s *Server) apiCosponsor(c echo.Context) error {
+	p, err := s.proposalFor(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.Propose, p.DocumentID); err != nil {
+		return err
+	}
+	var req struct {
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
+	if err := decodeJSON(c, &req); err != nil && negotiation.ErrorCode(err) != negotiation.EMalformed {
+		return err
+	}
+	v := viewer(c)
+	if req.OnBehalfOf == "" {
+		req.OnBehalfOf = v.PartyCode
+	}
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	if err != nil {
+		return err
+	}
+	if err := s.store.Cosponsor(c.Request().Context(), v.Actor(), p.ID, party.ID); err != nil {
+		return err
+	}
+	return created(c, map[string]any{"proposal": p.ID, "cosponsor": party.Code})
+}

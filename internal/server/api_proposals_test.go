@@ -160,3 +160,42 @@ func TestTablingDeadline(t *testing.T) {
 		t.Errorf("a state moved the deadline: %d", status)
 	}
 }
+
+func TestProvisionStatusAndCosponsors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/STAT/1", zeroDraft)
+	fra := &testEnv{t: t, url: e.url, token: e.tokenFor("FRA", negotiation.PartyState, "d@fra.example")}
+	ken := &testEnv{t: t, url: e.url, token: e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")}
+	key, _ := e.keyOf(c.ID, 1, "Invites")
+	statusPath := fmt.Sprintf("/api/v1/documents/%d/provisions/%s/status", c.ID, key)
+	if status, raw := e.call("PUT", statusPath, map[string]string{"status": "agreed"}, nil); status != 200 {
+		t.Fatalf("green: %d %s", status, raw)
+	}
+	if status, _ := fra.call("PUT", statusPath, map[string]string{"status": "reopened"}, nil); status != 403 {
+		t.Errorf("a state reopened a provision: %d", status)
+	}
+	if status, _ := e.call("PUT", statusPath, map[string]string{"status": "bracketed"}, nil); status != 422 {
+		t.Errorf("bracketed is derived, not set: %d", status)
+	}
+	if status, _ := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/provisions/nope/status", c.ID), map[string]string{"status": "agreed"}, nil); status != 404 {
+		t.Errorf("unknown key: %d", status)
+	}
+	var p struct{ ID int64 }
+	fra.call("POST", fmt.Sprintf("/api/v1/documents/%d/proposals", c.ID), map[string]any{"base_version": 1, "kind": "delete", "key": key}, &p)
+	cos := fmt.Sprintf("/api/v1/proposals/%d/cosponsor", p.ID)
+	if status, raw := ken.call("POST", cos, map[string]any{}, nil); status != 201 {
+		t.Fatalf("cosponsor: %d %s", status, raw)
+	}
+	if status, _ := ken.call("POST", cos, map[string]any{}, nil); status != 409 {
+		t.Errorf("cosponsoring twice: %d", status)
+	}
+	if status, _ := fra.call("POST", cos, map[string]any{}, nil); status != 422 {
+		t.Errorf("the proposer co-sponsored: %d", status)
+	}
+	var list proposalList
+	e.call("GET", fmt.Sprintf("/api/v1/documents/%d/proposals", c.ID), nil, &list)
+	if got := list.Proposals[0].Cosponsors; len(got) != 1 || got[0] != "KEN" {
+		t.Errorf("cosponsors = %v", got)
+	}
+}

@@ -20,7 +20,7 @@ const (
 // signed-in viewer is written to the audit trail.
 func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int64) error {
 	v := viewer(c)
-	err := negotiation.Authorize(v, action, s.now())
+	err := negotiation.AuthorizeDocument(v, action, docID, s.now())
 	if err != nil && v.SignedIn() {
 		object := "document"
 		if docID == 0 {

@@ -28,7 +28,9 @@ func (s *Server) routes() {
 	api.GET("/documents/:id/proposals", s.apiListProposals)
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
 	api.GET("/documents/:id/events", s.apiEvents)
+	api.PUT("/documents/:id/provisions/:key/status", s.apiSetProvisionStatus)
 	api.POST("/proposals/:pid/positions", s.apiSetPosition)
+	api.POST("/proposals/:pid/cosponsor", s.apiCosponsor)
 	api.POST("/proposals/:pid/withdraw", s.apiWithdrawProposal)
 
 	ui := e.Group("", s.identify, s.csrf())

@@ -228,3 +228,76 @@ func (s *Store) RecentEvents(ctx context.Context, window time.Duration) ([]live.
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[live.Event])
 }
+
+// SetProvisionStatus records the chair's or secretariat's status of a
+// provision (history kept) and tells open pages.
+func (s *Store) SetProvisionStatus(ctx context.Context, actor negotiation.Actor, docID int64, key string, status negotiation.ProvisionStatus) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
+			AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&exists)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return negotiation.Errorf(negotiation.ENotFound, "the current version has no provision with key %q", key)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO provision_statuses (document_id, key, status, set_by) VALUES ($1, $2, $3, $4)`,
+			docID, key, string(status), actor.UserID); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, docID, "status", 0, 0, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "provision.status", "document", strconv.FormatInt(docID, 10), map[string]any{"key": key, "status": status})
+	})
+}
+
+// ProvisionStatuses returns the current explicit status of each provision
+// of a document that has one.
+func (s *Store) ProvisionStatuses(ctx context.Context, docID int64) (map[string]negotiation.ProvisionStatus, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (key) key, status FROM provision_statuses
+		WHERE document_id = $1 ORDER BY key, id DESC`, docID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]negotiation.ProvisionStatus{}
+	var key, status string
+	_, err = pgx.ForEachRow(rows, []any{&key, &status}, func() error {
+		out[key] = negotiation.ProvisionStatus(status)
+		return nil
+	})
+	return out, err
+}
+
+// Cosponsor adds a party as co-sponsor of a tabled proposal.
+func (s *Store) Cosponsor(ctx context.Context, actor negotiation.Actor, proposalID, partyID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var owner, docID int64
+		var status string
+		err := tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1`, proposalID).Scan(&owner, &docID, &status)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && status == string(negotiation.Draft)) {
+			return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", proposalID)
+		}
+		if err != nil {
+			return err
+		}
+		if owner == partyID {
+			return negotiation.Errorf(negotiation.EInvalid, "the proposing party cannot also co-sponsor its proposal")
+		}
+		if status != string(negotiation.Tabled) {
+			return negotiation.Errorf(negotiation.EConflict, "proposal %d is %s; only tabled proposals take co-sponsors", proposalID, status)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO proposal_cosponsors (proposal_id, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, proposalID, partyID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return negotiation.Errorf(negotiation.EConflict, "already a co-sponsor of proposal %d", proposalID)
+		}
+		if err := event(ctx, tx, docID, "proposal", proposalID, 0, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "proposal.cosponsor", "proposal", strconv.FormatInt(proposalID, 10), nil)
+	})
+}

@@ -244,12 +244,13 @@ func (s *Store) RecordDenial(ctx context.Context, actor negotiation.Actor, actio
 // their party and, for observers, the end of their valid accreditation.
 const viewerSelect = `SELECT u.id, u.name, u.email, coalesce(p.id, 0), coalesce(p.code, ''), coalesce(p.name, ''),
 	coalesce(p.kind, ''), u.role,
-	(SELECT max(a.valid_until) FROM accreditations a WHERE a.party_id = p.id AND a.status = 'approved')
+	(SELECT max(a.valid_until) FROM accreditations a WHERE a.party_id = p.id AND a.status = 'approved'),
+	coalesce((SELECT array_agg(r.document_id) FROM document_roles r WHERE r.user_id = u.id), '{}')
 	FROM users u LEFT JOIN parties p ON p.id = u.party_id`
 
 func scanViewer(row pgx.Row) (negotiation.Viewer, error) {
 	var v negotiation.Viewer
-	err := row.Scan(&v.UserID, &v.Name, &v.Email, &v.PartyID, &v.PartyCode, &v.PartyName, &v.PartyKind, &v.Role, &v.AccreditedUntil)
+	err := row.Scan(&v.UserID, &v.Name, &v.Email, &v.PartyID, &v.PartyCode, &v.PartyName, &v.PartyKind, &v.Role, &v.AccreditedUntil, &v.ChairOf)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, negotiation.Errorf(negotiation.EUnauthorized, "the session or token is not valid (expired, revoked or suspended); sign in again")
 	}
