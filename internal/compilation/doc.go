@@ -27,7 +27,7 @@
 //
 // Text renders a compilation as lines, one per entry, "NUMBER text":
 //
-//	3. … and [shall] [should]{#2 EU} [must]{#5 G77, BRA} report []{#7 US: delete} annually;
+//	OP3 … and [shall] [should]{#2 EU} [must]{#5 G77, BRA} report[ annually] []{#7 US: delete};
 //
 // A bracket is the base text in square brackets followed, separated by one
 // space, by each proposal's formulation of the same span in square brackets

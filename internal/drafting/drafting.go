@@ -139,6 +139,10 @@ func CarryKeys(prev []negotiation.Provision, used map[string]bool, next []negoti
 	}
 }
 
+// KeyMaker returns a generator of fresh keys for a document whose keys so
+// far are used (a revision's inserted provisions take keys from it).
+func KeyMaker(used map[string]bool) func() string { return newKeys(used, map[string]bool{}) }
+
 // newKeys returns a generator of keys "p1", "p2", … that skips every key
 // the document ever used and every key already taken in this version.
 func newKeys(used, taken map[string]bool) func() string {

@@ -212,7 +212,10 @@ func findProvision(provs []Provision, key string) (Provision, bool) {
 // counts runes only between matches instead of comparing a fresh string at
 // every position.
 func Reanchor(text, quote string, start int) (newStart int, ok bool) {
-	if !utf8.ValidString(text) || !utf8.ValidString(quote) {
+	if !utf8.ValidString(quote) {
+		return -1, false // the text's runes, as RuneSlice gives them, never spell it
+	}
+	if !utf8.ValidString(text) {
 		// Byte matches would not be rune matches here; decoding maps each
 		// invalid byte to U+FFFD, as RuneSlice does.
 		return reanchorRunes([]rune(text), []rune(quote), start)

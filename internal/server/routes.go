@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	api.GET("/documents/:id/proposals", s.apiListProposals)
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
 	api.GET("/documents/:id/events", s.apiEvents)
+	api.GET("/documents/:id/compilation", s.apiCompilation)
+	api.POST("/documents/:id/revisions", s.apiCreateRevision)
 	api.PUT("/documents/:id/provisions/:key/status", s.apiSetProvisionStatus)
 	api.POST("/proposals/:pid/positions", s.apiSetPosition)
 	api.POST("/proposals/:pid/cosponsor", s.apiCosponsor)
