@@ -91,4 +91,3 @@ func (e *testEnv) get(path string) (int, string) {
 	status, raw := e.call("GET", path, nil, nil)
 	return status, string(raw)
 }
-
