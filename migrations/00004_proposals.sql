@@ -93,3 +93,26 @@ CREATE TABLE document_events (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX document_events_doc_idx ON document_events (document_id, id);
+
+-- Observers' text suggestions, shown apart from proposals; a state or group
+-- may sponsor one, which makes it that party's proposal, crediting the
+-- observer.
+CREATE TABLE suggestions (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    document_id   bigint NOT NULL REFERENCES documents (id),
+    base_version  integer NOT NULL,
+    kind          text NOT NULL,
+    key           text NOT NULL DEFAULT '',
+    start_offset  integer,
+    end_offset    integer,
+    quote         text NOT NULL DEFAULT '',
+    text          text NOT NULL DEFAULT '',
+    justification text NOT NULL DEFAULT '',
+    party_id      bigint NOT NULL REFERENCES parties (id),
+    created_by    bigint NOT NULL REFERENCES users (id),
+    proposal_id   bigint REFERENCES proposals (id),
+    sponsored_by  bigint REFERENCES parties (id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (document_id, base_version) REFERENCES versions (document_id, number)
+);
+CREATE INDEX suggestions_document_idx ON suggestions (document_id);

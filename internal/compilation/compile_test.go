@@ -396,3 +396,15 @@ func TestCompileInvalidUTF8(t *testing.T) {
 		t.Errorf("orphans %+v, counts %+v", c.Orphans, c.Counts)
 	}
 }
+
+func TestCompileMoveWithoutNumber(t *testing.T) {
+	v := parse(1, "The General Assembly,\n1. Decides to act;")
+	c := Compile(v, all(t, v, prop{id: 1, party: "EU", kind: negotiation.Move, key: "k1", target: "k2"}), nil, Filter{})
+	want := "Option 1: [The General Assembly,]\n" +
+		"Option 2: []{#1 EU: move after OP1}\n" +
+		"OP1 Decides to act;\n" +
+		"(k1) [moved here]{#1 EU: move}\n"
+	if got := lines(c); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

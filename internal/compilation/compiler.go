@@ -29,6 +29,7 @@ type compiler struct {
 	active []bool // per provision: touched by a tabled proposal, shown or not
 	shown  int
 	orphan []Orphan
+	offs   []int // scratch for runeOffsets, reused from provision to provision
 }
 
 func newCompiler(v negotiation.Version) *compiler {
@@ -122,7 +123,7 @@ func (c *compiler) entry(i int, explicit negotiation.ProvisionStatus, prov *[]So
 		Number:   p.Number,
 		Kind:     p.Kind,
 		Status:   status(explicit, c.active[i]),
-		Segments: segments(p.Text, c.spans[i]),
+		Segments: c.segments(p.Text, c.spans[i]),
 	}
 	touching := make([]*negotiation.Proposal, 0, len(c.spans[i])+len(c.whole[i]))
 	for _, s := range c.spans[i] {
@@ -179,7 +180,7 @@ func (c *compiler) extras(out *Compilation, a int, taken map[string]bool) {
 // bracket over their union, in which each proposal's option is its effect
 // on the whole union; so two delegations' proposals on the same words are
 // both kept and both shown.
-func segments(text string, spans []placed) []Segment {
+func (c *compiler) segments(text string, spans []placed) []Segment {
 	if len(spans) == 0 {
 		if text == "" {
 			return []Segment{}
@@ -189,7 +190,8 @@ func segments(text string, spans []placed) []Segment {
 	slices.SortStableFunc(spans, func(a, b placed) int {
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
 	})
-	offs := runeOffsets(text)
+	c.offs = runeOffsets(c.offs[:0], text)
+	offs := c.offs
 	var segs []Segment
 	pos := 0
 	for k := 0; k < len(spans); {
@@ -234,10 +236,10 @@ func bracket(text string, offs []int, lo, hi int, spans []placed) Segment {
 	return Segment{Text: base, Options: opts}
 }
 
-// runeOffsets gives the byte offset of every rune of s and, last, len(s).
-// Invalid bytes count as one rune each, as in a []rune conversion.
-func runeOffsets(s string) []int {
-	offs := make([]int, 0, len(s)+1)
+// runeOffsets appends to offs the byte offset of every rune of s and,
+// last, len(s). Invalid bytes count as one rune each, as in a []rune
+// conversion.
+func runeOffsets(offs []int, s string) []int {
 	for b := range s {
 		offs = append(offs, b)
 	}

@@ -199,7 +199,7 @@ func applyEdits(text string, edits []edit) string {
 	slices.SortFunc(edits, func(a, b edit) int {
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
 	})
-	offs := runeOffsets(text)
+	offs := runeOffsets(make([]int, 0, len(text)+1), text)
 	var b strings.Builder
 	b.Grow(len(text))
 	pos := 0

@@ -40,8 +40,11 @@ func Text(c Compilation) string {
 // writeEntry writes one entry: "NUMBER text", or its stacked options.
 func writeEntry(b *strings.Builder, e Entry) {
 	prefix := ""
-	if e.Number != "" {
+	switch {
+	case e.Number != "":
 		prefix = e.Number + " "
+	case e.Moved != nil:
+		prefix = "(" + e.Moved.Key + ") " // say which provision, even without number
 	}
 	b.WriteString(prefix)
 	switch {

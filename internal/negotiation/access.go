@@ -27,14 +27,40 @@ const (
 	IssueRevision       Action = "revision.create"     // fold proposals into the next version
 	SetDeadlines        Action = "document.deadlines"  // tabling deadline
 	SetProvisionStatus  Action = "provision.status"    // green a provision, agree ad ref, reopen
+	Suggest             Action = "suggestion.create"   // an observer's text suggestion
+	Sponsor             Action = "suggestion.sponsor"  // a state or group takes up a suggestion
+	ManageConsultation  Action = "consultation.manage" // open or close a document to observers
 )
+
+// DocumentAccess is what the authorisation check needs to know of one
+// document.
+type DocumentAccess struct {
+	ID int64
+	// ObserversConsulted: accredited observers may read the text and
+	// submit suggestions on it.
+	ObserversConsulted bool
+}
 
 // AuthorizeDocument is Authorize for an action on one document: the
 // document's chair or facilitator may steer it (issue revisions, set
-// provision status) as the secretariat does.
-func AuthorizeDocument(v Viewer, action Action, docID int64, now time.Time) error {
-	if (action == IssueRevision || action == SetProvisionStatus) && v.SignedIn() && slices.Contains(v.ChairOf, docID) {
+// provision status) as the secretariat does, and a document open to
+// consultation may be read by accredited observers, who may suggest text.
+func AuthorizeDocument(v Viewer, action Action, d DocumentAccess, now time.Time) error {
+	if !v.SignedIn() {
+		return Errorf(EUnauthorized, "sign in to continue")
+	}
+	switch {
+	case (action == IssueRevision || action == SetProvisionStatus) && slices.Contains(v.ChairOf, d.ID):
 		return nil
+	case action == ReadDocuments && d.ObserversConsulted && v.Accredited(now):
+		return nil
+	case action == Suggest:
+		if d.ObserversConsulted && v.Accredited(now) {
+			return nil
+		}
+		return Errorf(EForbidden, "this document takes text suggestions from accredited observers only while consultation is open")
+	case action == ReadDocuments && !v.isSecretariat() && !v.isMember():
+		return Errorf(ENotFound, "not found")
 	}
 	return Authorize(v, action, now)
 }
@@ -70,12 +96,16 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 		}
 		return Errorf(EForbidden, "only the head of a delegation sees its users")
 	case ReadDocuments:
-		// Until per-document disclosure rules exist, drafts are for members
-		// only: the secretariat, state delegations and negotiating groups.
-		if v.isSecretariat() || v.isMember() {
+		// Listing is open to every signed-in viewer; each document in it is
+		// then checked with AuthorizeDocument. Until per-document disclosure
+		// rules exist, drafts are for members (secretariat, states, groups)
+		// and, where a document is open to consultation, accredited observers.
+		return nil
+	case Sponsor:
+		if v.isMember() {
 			return nil
 		}
-		return Errorf(ENotFound, "not found")
+		return Errorf(EForbidden, "only state delegations and negotiating groups sponsor suggestions")
 	case Propose, TakePosition, WithdrawProposal:
 		// Brackets are the privilege of states and groups (and of the
 		// secretariat, which enters proposals it receives); observers
@@ -84,7 +114,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only state delegations and negotiating groups table proposals and take positions")
-	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus:
+	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus, ManageConsultation:
 		if v.isSecretariat() {
 			return nil
 		}

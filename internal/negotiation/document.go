@@ -34,6 +34,15 @@ type Document struct {
 	Process   string    `json:"process,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Versions  []Version `json:"versions"`
+	// TablingDeadline, when set, ends the tabling of new proposals.
+	TablingDeadline *time.Time `json:"tabling_deadline,omitempty"`
+	// ObserversConsulted opens the text to accredited observers' suggestions.
+	ObserversConsulted bool `json:"observers_consulted"`
+}
+
+// Access is what the authorisation check needs to know of d.
+func (d Document) Access() DocumentAccess {
+	return DocumentAccess{ID: d.ID, ObserversConsulted: d.ObserversConsulted}
 }
 
 // Latest returns the number of the newest version, 0 when there is none.

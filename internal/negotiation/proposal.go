@@ -186,10 +186,29 @@ const EAnchor = "anchor_mismatch"
 
 func quoteFor(s string) string { return "“" + s + "”" }
 
-// RuneSlice returns the runes [start, end) of s.
+// RuneSlice returns the runes [start, end) of s, without converting the
+// whole string (anchors are checked for every proposal of a compilation).
 func RuneSlice(s string, start, end int) string {
-	r := []rune(s)
-	return string(r[start:end])
+	if !utf8.ValidString(s) {
+		// Texts are checked to be UTF-8 on the way in; should one not be,
+		// behave like a conversion to runes (invalid bytes become U+FFFD).
+		return string([]rune(s)[start:end])
+	}
+	from, to, i := len(s), len(s), 0
+	for b := range s {
+		if i == start {
+			from = b
+		}
+		if i == end {
+			to = b
+			break
+		}
+		i++
+	}
+	if from > to {
+		return ""
+	}
+	return s[from:to]
 }
 
 func findProvision(provs []Provision, key string) (Provision, bool) {

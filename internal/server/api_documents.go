@@ -67,6 +67,7 @@ func (s *Server) apiListDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	docs = s.visibleDocuments(c, docs)
 	if docs == nil {
 		docs = []negotiation.Document{}
 	}

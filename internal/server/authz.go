@@ -20,7 +20,15 @@ const (
 // signed-in viewer is written to the audit trail.
 func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int64) error {
 	v := viewer(c)
-	err := negotiation.AuthorizeDocument(v, action, docID, s.now())
+	var err error
+	if docID == 0 || !v.SignedIn() {
+		err = negotiation.Authorize(v, action, s.now())
+	} else {
+		var d negotiation.DocumentAccess
+		if d, err = s.store.DocumentAccess(c.Request().Context(), docID); err == nil {
+			err = negotiation.AuthorizeDocument(v, action, d, s.now())
+		}
+	}
 	if err != nil && v.SignedIn() {
 		object := "document"
 		if docID == 0 {
@@ -31,4 +39,17 @@ func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int6
 		}
 	}
 	return err
+}
+
+// visibleDocuments keeps the documents the viewer may read: an invisible
+// document does not appear in lists, not even by its symbol.
+func (s *Server) visibleDocuments(c echo.Context, docs []negotiation.Document) []negotiation.Document {
+	v := viewer(c)
+	out := make([]negotiation.Document, 0, len(docs))
+	for _, d := range docs {
+		if negotiation.AuthorizeDocument(v, actionRead, d.Access(), s.now()) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }

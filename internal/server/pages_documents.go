@@ -36,6 +36,7 @@ func (s *Server) pageIndex(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	docs = s.visibleDocuments(c, docs)
 	return s.render(c, http.StatusOK, "index", translator(c).T("index.title"), docs)
 }
 

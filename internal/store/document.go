@@ -176,6 +176,7 @@ func (s *Store) Document(ctx context.Context, id int64) (negotiation.Document, e
 // documentSelect reads documents with their version list aggregated in one
 // query, so a listing costs one round trip however many documents it shows.
 const documentSelect = `SELECT d.id, d.symbol, d.title, d.language, coalesce(p.name, ''), d.created_at,
+	d.tabling_deadline, d.suggestions_open,
 	coalesce((SELECT json_agg(json_build_object('number', v.number, 'label', v.label,
 		'created_by', v.created_by, 'created_at', v.created_at) ORDER BY v.number)
 		FROM versions v WHERE v.document_id = d.id), '[]')
@@ -184,7 +185,7 @@ const documentSelect = `SELECT d.id, d.symbol, d.title, d.language, coalesce(p.n
 func scanDocument(r pgx.CollectableRow) (negotiation.Document, error) {
 	var d negotiation.Document
 	var versions []byte
-	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &versions); err != nil {
+	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &d.TablingDeadline, &d.ObserversConsulted, &versions); err != nil {
 		return d, err
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
@@ -224,4 +225,15 @@ func version(ctx context.Context, q querier, docID int64, number int) (negotiati
 		return p, err
 	})
 	return v, err
+}
+
+// DocumentAccess reads what the authorisation check needs of a document;
+// an unknown document is "not found".
+func (s *Store) DocumentAccess(ctx context.Context, id int64) (negotiation.DocumentAccess, error) {
+	d := negotiation.DocumentAccess{ID: id}
+	err := s.pool.QueryRow(ctx, `SELECT suggestions_open FROM documents WHERE id = $1`, id).Scan(&d.ObserversConsulted)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, negotiation.Errorf(negotiation.ENotFound, "document %d not found", id)
+	}
+	return d, err
 }

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
+)
+
+// apiSetConsultation opens or closes a document to accredited observers'
+// reading and text suggestions.
+func (s *Server) apiSetConsultation(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.ManageConsultation, d.ID); err != nil {
+		return err
+	}
+	var req struct {
+		Open *bool `json:"open"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Open == nil {
+		return negotiation.Errorf(negotiation.EInvalid, `send {"open": true} or {"open": false}`)
+	}
+	if err := s.store.SetObserversConsulted(c.Request().Context(), viewer(c).Actor(), d.ID, *req.Open); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"observers_consulted": *req.Open})
+}
+
+func (s *Server) apiCreateSuggestion(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.Suggest, d.ID); err != nil {
+		return err
+	}
+	var req proposalRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	v := viewer(c)
+	sg := negotiation.Proposal{
+		DocumentID: d.ID, BaseVersion: req.BaseVersion, Kind: negotiation.ProposalKind(req.Kind), Key: req.Key,
+		Start: req.Start, End: req.End, Quote: req.Quote, Text: strings.TrimSpace(req.Text),
+		Justification: strings.TrimSpace(req.Justification),
+	}
+	if sg.Kind == negotiation.Move {
+		return negotiation.Errorf(negotiation.EInvalid, "observers suggest wording; moves are for delegations")
+	}
+	id, err := s.store.CreateSuggestion(c.Request().Context(), v.Actor(), sg, v.UserID, v.PartyID)
+	if err != nil {
+		return err
+	}
+	return created(c, map[string]any{"id": id})
+}
+
+// apiListSuggestions shows suggestions apart from proposals: all of them to
+// the secretariat and delegations, an observer's own to that observer.
+func (s *Server) apiListSuggestions(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	v := viewer(c)
+	var only int64
+	if v.PartyKind == negotiation.PartyObserver {
+		only = v.PartyID
+	}
+	list, err := s.store.Suggestions(c.Request().Context(), d.ID, only)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []store.Suggestion{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"suggestions": list})
+}
+
+func (s *Server) apiSponsorSuggestion(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("sid"), 10, 64)
+	if err != nil {
+		return negotiation.Errorf(negotiation.ENotFound, "suggestion %q not found", c.Param("sid"))
+	}
+	var req struct {
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
+	if err := decodeJSON(c, &req); err != nil && negotiation.ErrorCode(err) != negotiation.EMalformed {
+		return err
+	}
+	if err := s.authorize(c, negotiation.Sponsor, 0); err != nil {
+		return err
+	}
+	v := viewer(c)
+	if req.OnBehalfOf == "" {
+		req.OnBehalfOf = v.PartyCode
+	}
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.SponsorSuggestion(c.Request().Context(), v.Actor(), id, party.ID, v.UserID)
+	if err != nil {
+		return err
+	}
+	return created(c, map[string]any{"proposal": p.ID, "status": p.Status, "party": party.Code})
+}
