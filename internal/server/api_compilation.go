@@ -34,6 +34,17 @@ func (s *Server) compile(c echo.Context) (negotiation.Document, compilation.Comp
 	if err != nil {
 		return d, compilation.Compilation{}, err
 	}
+	reserved, err := s.store.ProvisionReservations(ctx, d.ID)
+	if err != nil {
+		return d, compilation.Compilation{}, err
+	}
+	for _, key := range reserved {
+		// A reservation keeps a provision in brackets unless the chair has
+		// explicitly decided its status.
+		if _, decided := statuses[key]; !decided {
+			statuses[key] = negotiation.StatusBracketed
+		}
+	}
 	return d, compilation.Compile(v, ps, statuses, filterFrom(c)), nil
 }
 

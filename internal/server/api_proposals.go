@@ -251,3 +251,36 @@ func (s *Server) apiCosponsor(c echo.Context) error {
 	}
 	return created(c, map[string]any{"proposal": p.ID, "cosponsor": party.Code})
 }
+
+func (s *Server) apiSetProvisionPosition(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.TakePosition, d.ID); err != nil {
+		return err
+	}
+	var req struct {
+		Stance     string `json:"stance"`
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	stance := negotiation.Stance(req.Stance)
+	if !stance.Valid() {
+		return negotiation.Errorf(negotiation.EInvalid, "stance %q: use support, oppose, reservation or agreed_ad_ref", req.Stance)
+	}
+	v := viewer(c)
+	if req.OnBehalfOf == "" {
+		req.OnBehalfOf = v.PartyCode
+	}
+	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetProvisionPosition(c.Request().Context(), v.Actor(), d.ID, c.Param("key"), party.ID, v.UserID, stance); err != nil {
+		return err
+	}
+	return created(c, map[string]any{"key": c.Param("key"), "party": party.Code, "stance": stance})
+}

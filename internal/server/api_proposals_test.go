@@ -181,6 +181,18 @@ func TestProvisionStatusAndCosponsors(t *testing.T) {
 	if status, _ := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/provisions/nope/status", c.ID), map[string]string{"status": "agreed"}, nil); status != 404 {
 		t.Errorf("unknown key: %d", status)
 	}
+	// A reservation on a provision keeps it bracketed.
+	decKey, _ := e.keyOf(c.ID, 1, "Decides")
+	if status, raw := ken.call("POST", fmt.Sprintf("/api/v1/documents/%d/provisions/%s/positions", c.ID, decKey), map[string]string{"stance": "reservation"}, nil); status != 201 {
+		t.Fatalf("reservation: %d %s", status, raw)
+	}
+	_, comp := e.get(fmt.Sprintf("/api/v1/documents/%d/compilation", c.ID))
+	if !strings.Contains(comp, `"key":"`+decKey+`","number":"OP1","kind":"operative","status":"bracketed"`) {
+		t.Errorf("reserved provision not bracketed: %s", comp)
+	}
+	if !strings.Contains(comp, `"key":"`+key+`","number":"OP3","kind":"operative","status":"agreed"`) {
+		t.Errorf("greened provision not agreed: %s", comp)
+	}
 	var p struct{ ID int64 }
 	fra.call("POST", fmt.Sprintf("/api/v1/documents/%d/proposals", c.ID), map[string]any{"base_version": 1, "kind": "delete", "key": key}, &p)
 	cos := fmt.Sprintf("/api/v1/proposals/%d/cosponsor", p.ID)

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	api.GET("/documents/:id/compilation", s.apiCompilation)
 	api.POST("/documents/:id/revisions", s.apiCreateRevision)
 	api.PUT("/documents/:id/provisions/:key/status", s.apiSetProvisionStatus)
+	api.POST("/documents/:id/provisions/:key/positions", s.apiSetProvisionPosition)
 	api.PUT("/documents/:id/consultation", s.apiSetConsultation)
 	api.POST("/documents/:id/suggestions", s.apiCreateSuggestion)
 	api.GET("/documents/:id/suggestions", s.apiListSuggestions)

@@ -301,3 +301,40 @@ func (s *Store) Cosponsor(ctx context.Context, actor negotiation.Actor, proposal
 		return audit(ctx, tx, actor, "proposal.cosponsor", "proposal", strconv.FormatInt(proposalID, 10), nil)
 	})
 }
+
+// SetProvisionPosition records a party's stance on a whole provision of
+// the current version (history kept; the latest is current).
+func (s *Store) SetProvisionPosition(ctx context.Context, actor negotiation.Actor, docID int64, key string, partyID, userID int64, stance negotiation.Stance) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
+			AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&exists)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return negotiation.Errorf(negotiation.ENotFound, "the current version has no provision with key %q", key)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO positions (document_id, provision_key, party_id, stance, user_id) VALUES ($1, $2, $3, $4, $5)`,
+			docID, key, partyID, string(stance), userID); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, docID, "position", 0, 0, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "position.set", "document", strconv.FormatInt(docID, 10), map[string]any{"key": key, "stance": stance})
+	})
+}
+
+// ProvisionReservations lists the keys of provisions on which some party's
+// current position is a reservation: such a provision stays bracketed.
+func (s *Store) ProvisionReservations(ctx context.Context, docID int64) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT key FROM (
+		SELECT DISTINCT ON (provision_key, party_id) provision_key AS key, stance FROM positions
+		WHERE document_id = $1 AND provision_key IS NOT NULL ORDER BY provision_key, party_id, id DESC) cur
+		WHERE stance = 'reservation'`, docID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
