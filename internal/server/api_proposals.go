@@ -56,7 +56,7 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 	if req.OnBehalfOf == "" {
 		req.OnBehalfOf = v.PartyCode
 	}
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	party, err := s.actingParty(c, req.OnBehalfOf)
 	if err != nil && v.PartyKind == negotiation.PartySecretariat {
 		party, err = s.store.PartyByCode(c.Request().Context(), req.OnBehalfOf)
 	}
@@ -83,6 +83,33 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 	return s.store.CreateProposal(c.Request().Context(), v.Actor(), store.NewProposal{
 		Proposal: p, UserID: v.UserID, PartyID: party.ID, Privileged: v.PartyKind == negotiation.PartySecretariat,
 	})
+}
+
+// actingParty resolves on whose behalf the viewer acts: the named party
+// (their own by default) if they may act for it.
+func (s *Server) actingParty(c echo.Context, code string) (negotiation.Party, error) {
+	v := viewer(c)
+	if code == "" {
+		code = v.PartyCode
+	}
+	return s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, code)
+}
+
+// positionRequest reads {"stance", "on_behalf_of"} and resolves both.
+func (s *Server) positionRequest(c echo.Context) (negotiation.Stance, negotiation.Party, error) {
+	var req struct {
+		Stance     string `json:"stance"`
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return "", negotiation.Party{}, err
+	}
+	stance := negotiation.Stance(req.Stance)
+	if !stance.Valid() {
+		return "", negotiation.Party{}, negotiation.Errorf(negotiation.EInvalid, "stance %q: use support, oppose, reservation or agreed_ad_ref", req.Stance)
+	}
+	party, err := s.actingParty(c, req.OnBehalfOf)
+	return stance, party, err
 }
 
 func (s *Server) apiListProposals(c echo.Context) error {
@@ -122,28 +149,14 @@ func (s *Server) apiSetPosition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Stance     string `json:"stance"`
-		OnBehalfOf string `json:"on_behalf_of"`
-	}
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	stance := negotiation.Stance(req.Stance)
-	if !stance.Valid() {
-		return negotiation.Errorf(negotiation.EInvalid, "stance %q: use support, oppose, reservation or agreed_ad_ref", req.Stance)
-	}
 	if err := s.authorize(c, negotiation.TakePosition, p.DocumentID); err != nil {
 		return err
 	}
-	v := viewer(c)
-	if req.OnBehalfOf == "" {
-		req.OnBehalfOf = v.PartyCode
-	}
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	stance, party, err := s.positionRequest(c)
 	if err != nil {
 		return err
 	}
+	v := viewer(c)
 	if err := s.store.SetPosition(c.Request().Context(), v.Actor(), p.ID, party.ID, v.UserID, stance); err != nil {
 		return err
 	}
@@ -159,7 +172,7 @@ func (s *Server) apiWithdrawProposal(c echo.Context) error {
 		return err
 	}
 	v := viewer(c)
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, p.Party)
+	party, err := s.actingParty(c, p.Party)
 	if err != nil {
 		return negotiation.Errorf(negotiation.EForbidden, "only %s may withdraw proposal %d", p.Party, p.ID)
 	}
@@ -239,10 +252,7 @@ func (s *Server) apiCosponsor(c echo.Context) error {
 		return err
 	}
 	v := viewer(c)
-	if req.OnBehalfOf == "" {
-		req.OnBehalfOf = v.PartyCode
-	}
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	party, err := s.actingParty(c, req.OnBehalfOf)
 	if err != nil {
 		return err
 	}
@@ -260,25 +270,11 @@ func (s *Server) apiSetProvisionPosition(c echo.Context) error {
 	if err := s.authorize(c, negotiation.TakePosition, d.ID); err != nil {
 		return err
 	}
-	var req struct {
-		Stance     string `json:"stance"`
-		OnBehalfOf string `json:"on_behalf_of"`
-	}
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	stance := negotiation.Stance(req.Stance)
-	if !stance.Valid() {
-		return negotiation.Errorf(negotiation.EInvalid, "stance %q: use support, oppose, reservation or agreed_ad_ref", req.Stance)
-	}
-	v := viewer(c)
-	if req.OnBehalfOf == "" {
-		req.OnBehalfOf = v.PartyCode
-	}
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	stance, party, err := s.positionRequest(c)
 	if err != nil {
 		return err
 	}
+	v := viewer(c)
 	if err := s.store.SetProvisionPosition(c.Request().Context(), v.Actor(), d.ID, c.Param("key"), party.ID, v.UserID, stance); err != nil {
 		return err
 	}

@@ -101,10 +101,7 @@ func (s *Server) apiSponsorSuggestion(c echo.Context) error {
 		return err
 	}
 	v := viewer(c)
-	if req.OnBehalfOf == "" {
-		req.OnBehalfOf = v.PartyCode
-	}
-	party, err := s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, req.OnBehalfOf)
+	party, err := s.actingParty(c, req.OnBehalfOf)
 	if err != nil {
 		return err
 	}
