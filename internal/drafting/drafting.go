@@ -158,3 +158,42 @@ func newKeys(used, taken map[string]bool) func() string {
 		}
 	}
 }
+
+// sequentialLabel is an operative paragraph's plain number, "12.".
+var sequentialLabel = regexp.MustCompile(`^[0-9]+\.$`)
+
+// Sequential tells whether a version's operative paragraphs are numbered
+// 1., 2., 3. … in order, as in a resolution (a treaty restarts its numbers
+// in every article, and an inserted OP3bis breaks the run).
+func Sequential(ps []negotiation.Provision) bool {
+	n := 0
+	for _, p := range ps {
+		if p.Kind != negotiation.KindOperative {
+			continue
+		}
+		n++
+		if p.Label != strconv.Itoa(n)+"." {
+			return false
+		}
+	}
+	return n > 0
+}
+
+// Renumber gives the operative paragraphs of a sequentially numbered text
+// the numbers 1., 2., 3. … in their new order, so that moving, inserting or
+// deleting a paragraph in the editor renumbers the text as a secretariat
+// would when issuing a revision. Other labels are left alone.
+func Renumber(ps []negotiation.Provision) {
+	n := 0
+	for i := range ps {
+		if ps[i].Kind != negotiation.KindOperative {
+			continue
+		}
+		if ps[i].Label != "" && !sequentialLabel.MatchString(ps[i].Label) {
+			continue
+		}
+		n++
+		ps[i].Label = strconv.Itoa(n) + "."
+	}
+	plaintext.Number(ps)
+}

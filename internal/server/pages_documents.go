@@ -193,7 +193,7 @@ func (s *Server) postVersion(c echo.Context) error {
 		if derr != nil {
 			return s.formError(c, derr, page, translator(c).T("edit.title"), &f.Error, &f)
 		}
-		v, err = s.versionFromDrafts(c, f.Doc.ID, f.Label, drafts)
+		v, err = s.versionFromEditor(c, f.Doc.ID, f.Label, drafts, drafting.Sequential(f.Provisions))
 	} else {
 		f.Text = c.FormValue("text")
 		v, err = s.versionFromText(c, f.Doc.ID, f.Label, f.Text)
@@ -202,6 +202,19 @@ func (s *Server) postVersion(c echo.Context) error {
 		return s.formError(c, err, page, translator(c).T("newversion.title"), &f.Error, &f)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", f.Doc.ID, v.Number-1, v.Number))
+}
+
+// versionFromEditor issues the editor's version; a resolution numbered
+// 1., 2., 3. is renumbered after moves, insertions and deletions.
+func (s *Server) versionFromEditor(c echo.Context, docID int64, label string, drafts []drafting.Draft, sequential bool) (negotiation.Version, error) {
+	provs, warns, err := drafting.FromDrafts(drafts)
+	if err != nil {
+		return negotiation.Version{}, err
+	}
+	if sequential {
+		drafting.Renumber(provs)
+	}
+	return s.addVersion(c, docID, label, provs, warns)
 }
 
 // editedDrafts reads the in-place editor. Each row i carries key[i],
