@@ -74,7 +74,7 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 	}
 	p := negotiation.Proposal{
 		DocumentID: docID, BaseVersion: req.BaseVersion, Kind: negotiation.ProposalKind(req.Kind), Key: req.Key,
-		Start: req.Start, End: req.End, Quote: req.Quote, Text: strings.TrimSpace(req.Text), Target: req.Target,
+		Start: req.Start, End: req.End, Quote: req.Quote, Text: proposedText(req), Target: req.Target,
 		Justification: strings.TrimSpace(req.Justification), Status: negotiation.Tabled,
 	}
 	if req.Draft {
@@ -110,6 +110,16 @@ func (s *Server) positionRequest(c echo.Context) (negotiation.Stance, negotiatio
 	}
 	party, err := s.actingParty(c, req.OnBehalfOf)
 	return stance, party, err
+}
+
+// proposedText trims the new wording, except for words inserted at a
+// point, whose leading or trailing space is what separates them from the
+// text around ("contribute" + " voluntarily").
+func proposedText(req proposalRequest) string {
+	if negotiation.ProposalKind(req.Kind) == negotiation.InsertWords {
+		return req.Text
+	}
+	return strings.TrimSpace(req.Text)
 }
 
 func (s *Server) apiListProposals(c echo.Context) error {

@@ -54,6 +54,13 @@ func (s *Server) routes() {
 	ui.POST("/documents/:id/versions", s.postVersion)
 	ui.GET("/documents/:id/versions/:n", s.pageVersion)
 	ui.GET("/documents/:id/diff", s.pageDiff)
+	ui.GET("/documents/:id/compilation", s.pageCompilation)
+	ui.GET("/documents/:id/status", s.pageStatus)
+	ui.POST("/documents/:id/proposals", s.postProposal)
+	ui.POST("/documents/:id/proposals/:pid/position", s.postPosition)
+	ui.POST("/documents/:id/proposals/:pid/withdraw", s.postWithdraw)
+	ui.POST("/documents/:id/provisions/:key/position", s.postProvisionPosition)
+	ui.POST("/documents/:id/provisions/:key/status", s.postProvisionStatus)
 
 	ui.GET("/account", s.pageAccount)
 	ui.POST("/account/tokens", s.postToken)
