@@ -30,6 +30,12 @@ const (
 	Suggest             Action = "suggestion.create"   // an observer's text suggestion
 	Sponsor             Action = "suggestion.sponsor"  // a state or group takes up a suggestion
 	ManageConsultation  Action = "consultation.manage" // open or close a document to observers
+	Comment             Action = "comment.create"      // comment on a document, a provision or a proposal, or reply
+	EditComment         Action = "comment.edit"        // edit one's own comment (history kept)
+	WithdrawComment     Action = "comment.withdraw"    // withdraw one's own comment (tombstone)
+	ReportComment       Action = "comment.report"      // report someone else's comment to the moderators
+	ModerateComments    Action = "comments.moderate"   // hide or restore a comment with a reason
+	SetCommentWindow    Action = "comments.window"     // set or extend a document's comment window
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
@@ -59,6 +65,13 @@ func AuthorizeDocument(v Viewer, action Action, d DocumentAccess, now time.Time)
 			return nil
 		}
 		return Errorf(EForbidden, "this document takes text suggestions from accredited observers only while consultation is open")
+	case (action == Comment || action == EditComment || action == WithdrawComment) && v.PartyKind == PartyObserver:
+		// Observers comment only while accredited and only on documents
+		// open to consultation (elsewhere the read check already said 404).
+		if d.ObserversConsulted && v.Accredited(now) {
+			return nil
+		}
+		return Errorf(EForbidden, "this document takes comments from accredited observers only while consultation is open")
 	case action == ReadDocuments && !v.isSecretariat() && !v.isMember():
 		return Errorf(ENotFound, "not found")
 	}
@@ -114,6 +127,22 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only state delegations and negotiating groups table proposals and take positions")
+	case Comment, EditComment, WithdrawComment:
+		// Members and the secretariat comment on what they may read;
+		// observers are decided per document in AuthorizeDocument.
+		if v.isSecretariat() || v.isMember() {
+			return nil
+		}
+		return Errorf(EForbidden, "only delegations, the secretariat and accredited observers of a document open to consultation may comment")
+	case ReportComment:
+		// Anyone signed in who can see the comment may report it; seeing
+		// it is checked per document and comment before this.
+		return nil
+	case ModerateComments, SetCommentWindow:
+		if v.isSecretariat() {
+			return nil
+		}
+		return Errorf(EForbidden, "only the secretariat moderates comments and sets comment windows")
 	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus, ManageConsultation:
 		if v.isSecretariat() {
 			return nil
