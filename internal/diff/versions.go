@@ -1,7 +1,10 @@
 package diff
 
 import (
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
@@ -52,17 +55,52 @@ func Versions(from, to []negotiation.Provision) []Provision {
 	removed := removedAfter(from, toFrom)
 
 	out := make([]Provision, 0, len(to)+len(from))
+	var edits []edit
 	out = appendRemoved(out, from, removed[0])
 	for ti, t := range to {
 		fi := toFrom[ti]
 		if fi < 0 {
 			out = append(out, added(t))
 		} else {
+			if from[fi].Text != t.Text {
+				edits = append(edits, edit{at: len(out), old: from[fi].Text, new: t.Text})
+			}
 			out = append(out, common(from[fi], t, !stay[ti]))
 		}
 		out = appendRemoved(out, from, removed[ti+1])
 	}
+	diffEdits(out, edits)
 	return out
+}
+
+// edit is a word diff still to compute for out[at].
+type edit struct {
+	at       int
+	old, new string
+}
+
+// diffEdits computes the word diffs of edited provisions on every core:
+// they are independent, and they are almost all of a large diff's cost.
+// Each result goes to its own slot, so the output does not depend on the
+// scheduling.
+func diffEdits(out []Provision, edits []edit) {
+	workers := min(runtime.GOMAXPROCS(0), len(edits)/8+1)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(edits) {
+					return
+				}
+				out[edits[i].at].Ops = Words(edits[i].old, edits[i].new)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // match pairs provisions by key. The result gives, for each index in to,
@@ -183,6 +221,15 @@ func common(f, t negotiation.Provision, moved bool) Provision {
 		ToNumber:   t.Number,
 		Kind:       string(t.Kind),
 		Change:     change,
-		Ops:        Words(f.Text, t.Text),
+		Ops:        unchangedOps(f.Text, t.Text),
 	}
+}
+
+// unchangedOps is the diff of an unchanged text; edited texts are diffed
+// afterwards, in parallel, by diffEdits.
+func unchangedOps(old, new string) []Op {
+	if old != new {
+		return nil
+	}
+	return Words(old, new)
 }

@@ -233,5 +233,6 @@ func (s *Server) diffVersions(c echo.Context) (diffResponse, error) {
 	if err != nil {
 		return res, err
 	}
-	return diffResponse{From: from, To: to, Provisions: diff.Versions(a.Provisions, b.Provisions)}, nil
+	id, _ := documentID(c)
+	return diffResponse{From: from, To: to, Provisions: s.diffs.get(id, from, to, a.Provisions, b.Provisions)}, nil
 }

@@ -37,6 +37,7 @@ type Server struct {
 	sessions sessionPolicy
 	now      func() time.Time
 	hub      *live.Hub
+	diffs    *diffCache
 }
 
 // Options configure New.
@@ -70,7 +71,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
-		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger)}
+		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(16)}
 	if err := s.setUpSignIn(ctx, o); err != nil {
 		return nil, err
 	}

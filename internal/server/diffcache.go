@@ -1,0 +1,52 @@
+package server
+
+import (
+	"sync"
+
+	"github.com/zerodraft/zerodraft/internal/diff"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+)
+
+// diffCache keeps the most recent version diffs. Versions are immutable,
+// so the diff of (document, from, to) never changes; when a revision is
+// issued, every delegation opens the same comparison, and all but the first
+// are served from here. It is consulted only after the read check.
+type diffCache struct {
+	mu    sync.Mutex
+	max   int
+	order []diffKey
+	diffs map[diffKey][]diff.Provision
+}
+
+type diffKey struct {
+	doc      int64
+	from, to int
+}
+
+func newDiffCache(max int) *diffCache {
+	return &diffCache{max: max, diffs: map[diffKey][]diff.Provision{}}
+}
+
+// get returns the cached diff or computes and keeps it, dropping the
+// oldest entry when full.
+func (c *diffCache) get(doc int64, from, to int, a, b []negotiation.Provision) []diff.Provision {
+	k := diffKey{doc, from, to}
+	c.mu.Lock()
+	d, ok := c.diffs[k]
+	c.mu.Unlock()
+	if ok {
+		return d
+	}
+	d = diff.Versions(a, b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.diffs[k]; !ok {
+		if len(c.order) >= c.max {
+			delete(c.diffs, c.order[0])
+			c.order = c.order[1:]
+		}
+		c.order = append(c.order, k)
+		c.diffs[k] = d
+	}
+	return d
+}
