@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/zerodraft/zerodraft/internal/config"
@@ -86,6 +87,10 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Start-up (migrations, signing keys, templates) leaves garbage behind;
+	// hand it back to the system now rather than at the next GC cycles, so
+	// an idle server stays small.
+	debug.FreeOSMemory()
 	log.Info("zerodraft is listening", "url", "http://"+cfg.Addr)
 	err = srv.Serve(ctx, cfg.Addr)
 	log.Info("zerodraft stopped")
