@@ -101,6 +101,7 @@ func (s *Server) apiCreateRevision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	go s.warmDiff(d.ID, v.Number-1, v.Number)
 	return created(c, map[string]any{"number": v.Number, "label": v.Label})
 }
 

@@ -158,11 +158,15 @@ func (s *Server) addVersion(c echo.Context, docID int64, label string, provs []n
 			return negotiation.Version{}, err
 		}
 	}
-	return s.store.AddVersion(c.Request().Context(), actor(c), docID, label,
+	v, err := s.store.AddVersion(c.Request().Context(), actor(c), docID, label,
 		func(prev negotiation.Version, used map[string]bool) ([]negotiation.Provision, []negotiation.Warning, error) {
 			drafting.CarryKeys(prev.Provisions, used, provs)
 			return provs, warns, nil
 		})
+	if err == nil {
+		go s.warmDiff(docID, v.Number-1, v.Number)
+	}
+	return v, err
 }
 
 func (s *Server) apiGetVersion(c echo.Context) error {

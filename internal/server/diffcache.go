@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"sync"
+	"time"
 
 	"github.com/zerodraft/zerodraft/internal/diff"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
@@ -49,4 +51,25 @@ func (c *diffCache) get(doc int64, from, to int, a, b []negotiation.Provision) [
 		c.diffs[k] = d
 	}
 	return d
+}
+
+// warmDiff computes the diff a new version will be compared with first —
+// against its predecessor — right after it is issued, so that the
+// delegations who open it are served from the cache. Nothing is shown to
+// anyone here; readers still pass the read check before the cache.
+func (s *Server) warmDiff(docID int64, from, to int) {
+	if from < 1 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a, err := s.store.Version(ctx, docID, from)
+	if err != nil {
+		return
+	}
+	b, err := s.store.Version(ctx, docID, to)
+	if err != nil {
+		return
+	}
+	s.diffs.get(docID, from, to, a.Provisions, b.Provisions)
 }
