@@ -3,42 +3,13 @@ package compilation
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/testtext"
 )
-
-// syntheticText is a resolution-like text of n paragraphs, in the shape of
-// a treaty compilation: preamble, numbered paragraphs with sub-paragraphs,
-// bis paragraphs, headings and imported brackets.
-func syntheticText(n int) string {
-	var b strings.Builder
-	b.WriteString("The General Assembly,\n")
-	op := 0
-	for i := 1; i < n; i++ {
-		switch {
-		case i < n/10:
-			fmt.Fprintf(&b, "Recalling its resolution %d/%d on [plastic [and other]] pollution of the marine environment,\n", i, i%7+1)
-		case i%50 == 0:
-			fmt.Fprintf(&b, "Article %d Matters arising\n", i/50)
-		case i%5 == 1:
-			op++
-			fmt.Fprintf(&b, "%d. Decides that each Party [shall/should] take effective measures to reduce the production of item %d, including by its national authorities;\n", op, i)
-		case i%5 == 2:
-			fmt.Fprintf(&b, "(a) subject to national circumstances and capabilities, and in cooperation with relevant organizations;\n")
-		case i%5 == 3:
-			fmt.Fprintf(&b, "(b) in accordance with annex [A][B] and the guidance adopted under paragraph %d;\n", op)
-		case i%5 == 4:
-			fmt.Fprintf(&b, "%dbis. Also requests the secretariat to compile submissions on item %d;\n", op, i)
-		default:
-			fmt.Fprintf(&b, "Invites Member States to report on progress in the implementation of paragraph %d;\n", op)
-		}
-	}
-	return b.String()
-}
 
 // randomProposals makes n tabled proposals from 30 parties on v: spans of
 // one to four words (most of them), whole provisions, insertions and
@@ -126,11 +97,11 @@ func BenchmarkCompile(b *testing.B) {
 		b.ReportMetric(float64(len(c.Orphans)), "orphans")
 	}
 	b.Run("synthetic-1200x2000", func(b *testing.B) {
-		v := parse(1, syntheticText(1200))
+		v := parse(1, testtext.Synthetic(1200))
 		run(b, v, randomProposals(v, 2000, false, rand.New(rand.NewPCG(1, 2))))
 	})
 	b.Run("synthetic-1200x2000+text", func(b *testing.B) {
-		v := parse(1, syntheticText(1200))
+		v := parse(1, testtext.Synthetic(1200))
 		ps := randomProposals(v, 2000, false, rand.New(rand.NewPCG(1, 2)))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -138,15 +109,7 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	})
 	b.Run("real", func(b *testing.B) {
-		path := os.Getenv("ZERODRAFT_REALTEXT")
-		if path == "" {
-			b.Skip("set ZERODRAFT_REALTEXT to a plain-text negotiation document")
-		}
-		text, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		v := parse(1, string(text))
+		v := parse(1, testtext.Real(b, "ZERODRAFT_REALTEXT"))
 		b.Logf("%d provisions", len(v.Provisions))
 		run(b, v, randomProposals(v, 2000, true, rand.New(rand.NewPCG(1, 2))))
 	})
@@ -155,9 +118,9 @@ func BenchmarkCompile(b *testing.B) {
 // BenchmarkCarryForward re-anchors 2,000 span proposals onto an edited
 // version of the synthetic document.
 func BenchmarkCarryForward(b *testing.B) {
-	v := parse(1, syntheticText(1200))
+	v := parse(1, testtext.Synthetic(1200))
 	ps := randomProposals(v, 2000, true, rand.New(rand.NewPCG(1, 2)))
-	next := parse(2, strings.ReplaceAll(syntheticText(1200), "Decides that", "Decides, after due consideration, that"))
+	next := parse(2, strings.ReplaceAll(testtext.Synthetic(1200), "Decides that", "Decides, after due consideration, that"))
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range ps {

@@ -1,32 +1,12 @@
 package drafting
 
 import (
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/zerodraft/zerodraft/internal/diff"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/testtext"
 )
-
-// realText reads a text named by an environment variable, without its
-// first "# Source:" line; the benchmark is skipped when it is unset.
-func realText(b *testing.B, env string) string {
-	b.Helper()
-	path := os.Getenv(env)
-	if path == "" {
-		b.Skipf("set %s to a real negotiation text to run this benchmark", env)
-	}
-	buf, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := string(buf)
-	if strings.HasPrefix(s, "# ") {
-		s = s[strings.IndexByte(s, '\n')+1:]
-	}
-	return s
-}
 
 // twoVersions runs the real pipeline: parse both texts, key the first,
 // carry its keys to the second.
@@ -51,7 +31,7 @@ func twoVersions(b *testing.B, old, nw string) ([]negotiation.Provision, []negot
 // BenchmarkDiffStoredVersions is what GET …/diff computes once both
 // versions are loaded: the paragraph-aligned, word-level diff.
 func BenchmarkDiffStoredVersions(b *testing.B) {
-	v1, v2 := twoVersions(b, realText(b, "ZERODRAFT_REALTEXT_OLD"), realText(b, "ZERODRAFT_REALTEXT_NEW"))
+	v1, v2 := twoVersions(b, testtext.Real(b, "ZERODRAFT_REALTEXT_OLD"), testtext.Real(b, "ZERODRAFT_REALTEXT_NEW"))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		diff.Versions(v1, v2)
@@ -62,7 +42,7 @@ func BenchmarkDiffStoredVersions(b *testing.B) {
 // parse both, align keys, diff — the fair comparison with git, which also
 // reads and aligns.
 func BenchmarkParseAlignDiff(b *testing.B) {
-	old, nw := realText(b, "ZERODRAFT_REALTEXT_OLD"), realText(b, "ZERODRAFT_REALTEXT_NEW")
+	old, nw := testtext.Real(b, "ZERODRAFT_REALTEXT_OLD"), testtext.Real(b, "ZERODRAFT_REALTEXT_NEW")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		v1, v2 := twoVersions(b, old, nw)

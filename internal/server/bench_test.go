@@ -4,31 +4,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/zerodraft/zerodraft/internal/testtext"
 )
 
 // realTexts reads the two versions named by ZERODRAFT_REALTEXT_OLD and
-// ZERODRAFT_REALTEXT_NEW, dropping a first "# Source:" line.
+// ZERODRAFT_REALTEXT_NEW.
 func realTexts(b *testing.B) (string, string) {
-	b.Helper()
-	read := func(env string) string {
-		path := os.Getenv(env)
-		if path == "" {
-			b.Skipf("set %s to a real negotiation text to run this benchmark", env)
-		}
-		buf, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s := string(buf)
-		if strings.HasPrefix(s, "# ") {
-			s = s[strings.IndexByte(s, '\n')+1:]
-		}
-		return s
-	}
-	return read("ZERODRAFT_REALTEXT_OLD"), read("ZERODRAFT_REALTEXT_NEW")
+	return testtext.Real(b, "ZERODRAFT_REALTEXT_OLD"), testtext.Real(b, "ZERODRAFT_REALTEXT_NEW")
 }
 
 func benchEnv(b *testing.B) *testEnv { return newEnv(b) }
