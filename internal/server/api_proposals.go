@@ -290,3 +290,33 @@ func (s *Server) apiSetProvisionPosition(c echo.Context) error {
 	}
 	return created(c, map[string]any{"key": c.Param("key"), "party": party.Code, "stance": stance})
 }
+
+// apiSetDocumentRole lets the secretariat name a document's chair or
+// facilitator (by email), or remove the role with "role": "".
+func (s *Server) apiSetDocumentRole(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, negotiation.ManageUsers, d.ID); err != nil {
+		return err
+	}
+	var req struct {
+		Email string `json:"email"`
+		Role  string `json:"role"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Role != "" && req.Role != "chair" && req.Role != "facilitator" {
+		return negotiation.Errorf(negotiation.EInvalid, "role %q: use chair, facilitator, or \"\" to remove", req.Role)
+	}
+	u, err := s.store.UserByEmail(c.Request().Context(), req.Email)
+	if err != nil {
+		return negotiation.Errorf(negotiation.EInvalid, "no user with the email %q", req.Email)
+	}
+	if err := s.store.SetDocumentRole(c.Request().Context(), viewer(c).Actor(), d.ID, u.ID, req.Role); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"email": u.Email, "role": req.Role})
+}

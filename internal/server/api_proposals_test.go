@@ -211,3 +211,32 @@ func TestProvisionStatusAndCosponsors(t *testing.T) {
 		t.Errorf("cosponsors = %v", got)
 	}
 }
+
+func TestChairSteersTheDocument(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/CHAIR/1", zeroDraft)
+	chair := &testEnv{t: t, url: e.url, token: e.tokenFor("NOR", negotiation.PartyState, "chair@nor.example")}
+	key, _ := e.keyOf(c.ID, 1, "Invites")
+	status := fmt.Sprintf("/api/v1/documents/%d/provisions/%s/status", c.ID, key)
+	if got, _ := chair.call("PUT", status, map[string]string{"status": "agreed"}, nil); got != 403 {
+		t.Fatalf("a delegate greened a provision before being made chair: %d", got)
+	}
+	roles := fmt.Sprintf("/api/v1/documents/%d/roles", c.ID)
+	if got, _ := chair.call("PUT", roles, map[string]string{"email": "chair@nor.example", "role": "chair"}, nil); got != 403 {
+		t.Errorf("a delegate made herself chair: %d", got)
+	}
+	if got, raw := e.call("PUT", roles, map[string]string{"email": "chair@nor.example", "role": "chair"}, nil); got != 200 {
+		t.Fatalf("secretariat names the chair: %d %s", got, raw)
+	}
+	if got, raw := chair.call("PUT", status, map[string]string{"status": "agreed"}, nil); got != 200 {
+		t.Errorf("the chair cannot green a provision: %d %s", got, raw)
+	}
+	if got, _ := chair.call("POST", "/api/v1/documents", map[string]string{"symbol": "X", "title": "T", "text": "1. A."}, nil); got != 403 {
+		t.Errorf("chairing one document gave secretariat rights: %d", got)
+	}
+	e.call("PUT", roles, map[string]string{"email": "chair@nor.example", "role": ""}, nil)
+	if got, _ := chair.call("PUT", status, map[string]string{"status": "reopened"}, nil); got != 403 {
+		t.Errorf("a former chair still steers: %d", got)
+	}
+}

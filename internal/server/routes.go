@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	api.POST("/documents/:id/proposals", s.apiCreateProposal)
 	api.GET("/documents/:id/proposals", s.apiListProposals)
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
+	api.PUT("/documents/:id/roles", s.apiSetDocumentRole)
 	api.GET("/documents/:id/events", s.apiEvents)
 	api.GET("/documents/:id/compilation", s.apiCompilation)
 	api.POST("/documents/:id/revisions", s.apiCreateRevision)

@@ -338,3 +338,21 @@ func (s *Store) ProvisionReservations(ctx context.Context, docID int64) ([]strin
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
+
+// SetDocumentRole gives a user a per-document role (chair, facilitator),
+// or removes it when role is "".
+func (s *Store) SetDocumentRole(ctx context.Context, actor negotiation.Actor, docID, userID int64, role string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if role == "" {
+			_, err = tx.Exec(ctx, `DELETE FROM document_roles WHERE document_id = $1 AND user_id = $2`, docID, userID)
+		} else {
+			_, err = tx.Exec(ctx, `INSERT INTO document_roles (document_id, user_id, role) VALUES ($1, $2, $3)
+				ON CONFLICT (document_id, user_id) DO UPDATE SET role = EXCLUDED.role`, docID, userID, role)
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "document.role", "document", strconv.FormatInt(docID, 10), map[string]any{"user_id": userID, "role": role})
+	})
+}
