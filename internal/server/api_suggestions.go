@@ -97,7 +97,14 @@ func (s *Server) apiSponsorSuggestion(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil && negotiation.ErrorCode(err) != negotiation.EMalformed {
 		return err
 	}
-	if err := s.authorize(c, negotiation.Sponsor, 0); err != nil {
+	docID, err := s.store.SuggestionDocument(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, actionRead, docID); err != nil {
+		return negotiation.Errorf(negotiation.ENotFound, "suggestion %d not found", id)
+	}
+	if err := s.authorize(c, negotiation.Sponsor, docID); err != nil {
 		return err
 	}
 	v := viewer(c)

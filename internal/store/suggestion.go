@@ -131,3 +131,14 @@ func (s *Store) SetObserversConsulted(ctx context.Context, actor negotiation.Act
 		return audit(ctx, tx, actor, "document.consultation", "document", strconv.FormatInt(docID, 10), map[string]any{"open": open})
 	})
 }
+
+// SuggestionDocument tells which document a suggestion belongs to, so the
+// read check can run before anything else is done with it.
+func (s *Store) SuggestionDocument(ctx context.Context, id int64) (int64, error) {
+	var docID int64
+	err := s.pool.QueryRow(ctx, `SELECT document_id FROM suggestions WHERE id = $1`, id).Scan(&docID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, negotiation.Errorf(negotiation.ENotFound, "suggestion %d not found", id)
+	}
+	return docID, err
+}
