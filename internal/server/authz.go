@@ -25,7 +25,7 @@ func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int6
 		err = negotiation.Authorize(v, action, s.now())
 	} else {
 		var d negotiation.DocumentAccess
-		if d, err = s.store.DocumentAccess(c.Request().Context(), docID); err == nil {
+		if d, err = s.documentAccess(c, docID); err == nil {
 			err = negotiation.AuthorizeDocument(v, action, d, s.now())
 		}
 	}
@@ -52,4 +52,18 @@ func (s *Server) visibleDocuments(c echo.Context, docs []negotiation.Document) [
 		}
 	}
 	return out
+}
+
+// documentAccess reads what the check needs of a document once per
+// request: a handler often asks twice (may read? may propose?).
+func (s *Server) documentAccess(c echo.Context, docID int64) (negotiation.DocumentAccess, error) {
+	key := "access:" + strconv.FormatInt(docID, 10)
+	if d, ok := c.Get(key).(negotiation.DocumentAccess); ok {
+		return d, nil
+	}
+	d, err := s.store.DocumentAccess(c.Request().Context(), docID)
+	if err == nil {
+		c.Set(key, d)
+	}
+	return d, err
 }

@@ -44,7 +44,7 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 			return negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
 				deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
-		base, err := latestVersion(ctx, tx, p.DocumentID)
+		base, err := anchoredProvisions(ctx, tx, p.DocumentID, p.Key, p.Target)
 		if err != nil {
 			return err
 		}
@@ -355,4 +355,29 @@ func (s *Store) SetDocumentRole(ctx context.Context, actor negotiation.Actor, do
 		}
 		return audit(ctx, tx, actor, "document.role", "document", strconv.FormatInt(docID, 10), map[string]any{"user_id": userID, "role": role})
 	})
+}
+
+// anchoredProvisions reads the current version's number and label with
+// only the provisions a proposal names (its key and its move target): the
+// anchor check needs nothing else, and a treaty has a thousand provisions.
+func anchoredProvisions(ctx context.Context, tx pgx.Tx, docID int64, keys ...string) (negotiation.Version, error) {
+	var v negotiation.Version
+	err := tx.QueryRow(ctx, `SELECT number, label FROM versions WHERE document_id = $1 ORDER BY number DESC LIMIT 1`, docID).Scan(&v.Number, &v.Label)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, negotiation.Errorf(negotiation.ENotFound, "document %d not found", docID)
+	}
+	if err != nil {
+		return v, err
+	}
+	rows, err := tx.Query(ctx, `SELECT key, number, kind, label, text FROM provisions
+		WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`, docID, v.Number, keys)
+	if err != nil {
+		return v, err
+	}
+	v.Provisions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (negotiation.Provision, error) {
+		var p negotiation.Provision
+		err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
+		return p, err
+	})
+	return v, err
 }

@@ -26,7 +26,7 @@ func (s *Store) CreateSuggestion(ctx context.Context, actor negotiation.Actor, s
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM documents WHERE id = $1 FOR SHARE`, sg.DocumentID); err != nil {
 			return err
 		}
-		base, err := latestVersion(ctx, tx, sg.DocumentID)
+		base, err := anchoredProvisions(ctx, tx, sg.DocumentID, sg.Key, sg.Target)
 		if err != nil {
 			return err
 		}

@@ -248,9 +248,15 @@ const viewerSelect = `SELECT u.id, u.name, u.email, coalesce(p.id, 0), coalesce(
 	coalesce((SELECT array_agg(r.document_id) FROM document_roles r WHERE r.user_id = u.id), '{}')
 	FROM users u LEFT JOIN parties p ON p.id = u.party_id`
 
-func scanViewer(row pgx.Row) (negotiation.Viewer, error) {
+// viewerSelectWith is viewerSelect with extra columns after the viewer's.
+func viewerSelectWith(cols string) string {
+	return strings.Replace(viewerSelect, "\n\tFROM users u", ", "+cols+"\n\tFROM users u", 1)
+}
+
+func scanViewer(row pgx.Row, extra ...any) (negotiation.Viewer, error) {
 	var v negotiation.Viewer
-	err := row.Scan(&v.UserID, &v.Name, &v.Email, &v.PartyID, &v.PartyCode, &v.PartyName, &v.PartyKind, &v.Role, &v.AccreditedUntil, &v.ChairOf)
+	dest := append([]any{&v.UserID, &v.Name, &v.Email, &v.PartyID, &v.PartyCode, &v.PartyName, &v.PartyKind, &v.Role, &v.AccreditedUntil, &v.ChairOf}, extra...)
+	err := row.Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, negotiation.Errorf(negotiation.EUnauthorized, "the session or token is not valid (expired, revoked or suspended); sign in again")
 	}
@@ -272,14 +278,18 @@ func (s *Store) ViewerBySession(ctx context.Context, idHash []byte, idle time.Du
 	return v, err
 }
 
-// ViewerByToken returns the owner of a live API token.
+// ViewerByToken returns the owner of a live API token. It notes when the
+// token was last used, at most once a minute, so that a script's calls stay
+// reads.
 func (s *Store) ViewerByToken(ctx context.Context, hash []byte) (negotiation.Viewer, error) {
-	v, err := scanViewer(s.pool.QueryRow(ctx, viewerSelect+` JOIN api_tokens t ON t.user_id = u.id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.suspended_at IS NULL`, hash))
-	if err != nil {
+	var lastUsed *time.Time
+	row := s.pool.QueryRow(ctx, viewerSelectWith("t.last_used_at")+` JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.suspended_at IS NULL`, hash)
+	v, err := scanViewer(row, &lastUsed)
+	if err != nil || (lastUsed != nil && time.Since(*lastUsed) < time.Minute) {
 		return v, err
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, hash)
+	_, err = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1`, hash)
 	return v, err
 }
 
