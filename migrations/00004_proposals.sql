@@ -93,6 +93,8 @@ CREATE TABLE document_events (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX document_events_doc_idx ON document_events (document_id, id);
+-- The live-update publisher reads the last few seconds of events.
+CREATE INDEX document_events_created_idx ON document_events (created_at);
 
 -- Observers' text suggestions, shown apart from proposals; a state or group
 -- may sponsor one, which makes it that party's proposal, crediting the

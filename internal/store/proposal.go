@@ -93,7 +93,7 @@ func event(ctx context.Context, tx pgx.Tx, docID int64, kind string, objectID, p
 // every non-draft one, and its own drafts. Co-sponsors and current
 // positions come in the same query.
 func (s *Store) Proposals(ctx context.Context, docID, viewerParty int64) ([]negotiation.Proposal, error) {
-	rows, err := s.pool.Query(ctx, proposalSelect+` WHERE p.document_id = $1 AND (p.status <> 'draft' OR p.party_id = $2) ORDER BY p.id`, docID, viewerParty)
+	rows, err := s.pool.Query(ctx, proposalListSelect+` WHERE p.document_id = $1 AND (p.status <> 'draft' OR p.party_id = $2) ORDER BY p.id`, docID, viewerParty)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +121,27 @@ const proposalSelect = `SELECT p.id, p.document_id, p.base_version, p.kind, p.ke
 		FROM (SELECT DISTINCT ON (po.party_id) pp.code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
 			WHERE po.proposal_id = p.id ORDER BY po.party_id, po.id DESC) x WHERE x.stance <> 'none'), '[]')
 	FROM proposals p JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to`
+
+// proposalListSelect reads a document's proposals ($1) like proposalSelect,
+// but gathers co-sponsors and current positions for the whole document in
+// one pass each instead of two subqueries per proposal: a compilation has
+// thousands of proposals.
+const proposalListSelect = `WITH cos AS (
+		SELECT cs.proposal_id, array_agg(c.code ORDER BY cs.joined_at) AS codes
+		FROM proposal_cosponsors cs JOIN parties c ON c.id = cs.party_id JOIN proposals q ON q.id = cs.proposal_id
+		WHERE q.document_id = $1 GROUP BY cs.proposal_id),
+	pos AS (
+		SELECT x.proposal_id, json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code) AS js
+		FROM (SELECT DISTINCT ON (po.proposal_id, po.party_id) po.proposal_id, pp.code, po.stance, po.created_at
+			FROM positions po JOIN parties pp ON pp.id = po.party_id
+			WHERE po.document_id = $1 AND po.proposal_id IS NOT NULL
+			ORDER BY po.proposal_id, po.party_id, po.id DESC) x
+		WHERE x.stance <> 'none' GROUP BY x.proposal_id)
+	SELECT p.id, p.document_id, p.base_version, p.kind, p.key, p.start_offset, p.end_offset, p.quote, p.text,
+	p.target, p.justification, pa.code, p.party_id, p.status, coalesce(cr.code, ''), p.created_at,
+	coalesce(cos.codes, '{}'), coalesce(pos.js, '[]')
+	FROM proposals p JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to
+	LEFT JOIN cos ON cos.proposal_id = p.id LEFT JOIN pos ON pos.proposal_id = p.id`
 
 func scanProposal(r pgx.CollectableRow) (negotiation.Proposal, error) {
 	var p negotiation.Proposal
