@@ -240,3 +240,34 @@ func TestChairSteersTheDocument(t *testing.T) {
 		t.Errorf("a former chair still steers: %d", got)
 	}
 }
+
+func TestDelegateActsForDesignatedGroup(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/GRP/1", zeroDraft)
+	e.tokenFor("G77", negotiation.PartyGroup, "chair@g77.example")
+	bra := &testEnv{t: t, url: e.url, token: e.tokenFor("BRA", negotiation.PartyState, "d@bra.example")}
+	key, _ := e.keyOf(c.ID, 1, "Invites")
+	body := map[string]any{"base_version": 1, "kind": "delete", "key": key, "on_behalf_of": "G77"}
+	path := fmt.Sprintf("/api/v1/documents/%d/proposals", c.ID)
+	if status, _ := bra.call("POST", path, body, nil); status != 403 {
+		t.Fatalf("acting for a group before designation: %d", status)
+	}
+	if status, _ := bra.call("PUT", "/api/v1/parties/G77/delegates", map[string]any{"email": "d@bra.example"}, nil); status != 403 {
+		t.Errorf("a delegate designated herself: %d", status)
+	}
+	if status, raw := e.call("PUT", "/api/v1/parties/G77/delegates", map[string]any{"email": "d@bra.example"}, nil); status != 200 {
+		t.Fatalf("designate: %d %s", status, raw)
+	}
+	var list proposalList
+	if status, raw := bra.call("POST", path, body, nil); status != 201 {
+		t.Fatalf("designated delegate acting for G77: %d %s", status, raw)
+	}
+	e.call("GET", path, nil, &list)
+	if len(list.Proposals) != 1 || list.Proposals[0].Party != "G77" {
+		t.Errorf("proposals = %+v, want one by G77", list.Proposals)
+	}
+	if status, _ := e.call("PUT", "/api/v1/parties/BRA/delegates", map[string]any{"email": "d@bra.example"}, nil); status != 422 {
+		t.Errorf("designating for a state: %d", status)
+	}
+}

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
 	api.PUT("/documents/:id/roles", s.apiSetDocumentRole)
 	api.GET("/documents/:id/events", s.apiEvents)
+	api.PUT("/parties/:code/delegates", s.apiDesignateDelegate)
 	api.GET("/documents/:id/compilation", s.apiCompilation)
 	api.POST("/documents/:id/revisions", s.apiCreateRevision)
 	api.PUT("/documents/:id/provisions/:key/status", s.apiSetProvisionStatus)

@@ -91,3 +91,20 @@ func scanParty(r pgx.CollectableRow) (negotiation.Party, error) {
 	err := r.Scan(&p.ID, &p.Code, &p.Name, &p.Kind, &p.Members)
 	return p, err
 }
+
+// DesignateGroupDelegate lets a user act for a negotiating group (or, with
+// designate false, stops it).
+func (s *Store) DesignateGroupDelegate(ctx context.Context, actor negotiation.Actor, groupID, userID int64, designate bool) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if designate {
+			_, err = tx.Exec(ctx, `INSERT INTO group_delegates (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, groupID, userID)
+		} else {
+			_, err = tx.Exec(ctx, `DELETE FROM group_delegates WHERE group_id = $1 AND user_id = $2`, groupID, userID)
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "group.delegate", "party", strconv.FormatInt(groupID, 10), map[string]any{"user_id": userID, "designated": designate})
+	})
+}
