@@ -68,6 +68,12 @@ func TestProposals(t *testing.T) {
 	if len(list.Proposals) != 2 {
 		t.Fatalf("proposals = %d, want both", len(list.Proposals))
 	}
+	for _, id := range ids {
+		events, err := e.store.AuditTrail(t.Context(), "proposal", fmt.Sprint(id))
+		if err != nil || len(events) != 1 || events[0].Action != "proposal.create" || events[0].Actor == "" {
+			t.Errorf("audit of proposal %d = %+v %v", id, events, err)
+		}
+	}
 	if list.Proposals[0].Justification != "<script>alert(1)</script> clearer" {
 		t.Errorf("justification altered: %q", list.Proposals[0].Justification)
 	}

@@ -31,9 +31,15 @@ type NewProposal struct {
 // while proposals from many delegations go in side by side.
 func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np NewProposal) (negotiation.Proposal, error) {
 	p := np.Proposal
+	if p.Status == "" {
+		p.Status = negotiation.Tabled
+	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var deadline *time.Time
-		err := tx.QueryRow(ctx, `SELECT tabling_deadline FROM documents WHERE id = $1 FOR SHARE`, p.DocumentID).Scan(&deadline)
+		var base negotiation.Version
+		err := tx.QueryRow(ctx, `SELECT d.tabling_deadline, v.number, v.label FROM documents d
+			CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
+			WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID).Scan(&deadline, &base.Number, &base.Label)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
 		}
@@ -44,38 +50,41 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 			return negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
 				deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
-		base, err := anchoredProvisions(ctx, tx, p.DocumentID, p.Key, p.Target)
-		if err != nil {
-			return err
-		}
 		if p.BaseVersion != base.Number {
 			return negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
 				p.BaseVersion, base.Number, base.Label, base.Number)
 		}
+		if base.Provisions, err = provisionsByKey(ctx, tx, p.DocumentID, base.Number, p.Key, p.Target); err != nil {
+			return err
+		}
 		if err := negotiation.CheckAnchor(p, base.Provisions); err != nil {
 			return err
 		}
-		if p.Status == "" {
-			p.Status = negotiation.Tabled
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
-			justification, party_id, created_by, status, credited_to)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id, created_at`,
-			p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
-			p.Justification, np.PartyID, np.UserID, string(p.Status), nullID(creditedID(p))).Scan(&p.ID, &p.CreatedAt)
-		if err != nil {
-			return err
-		}
-		if err := event(ctx, tx, p.DocumentID, "proposal", p.ID, np.PartyID, p.Status == negotiation.Draft); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, "proposal.create", "proposal", strconv.FormatInt(p.ID, 10),
-			map[string]any{"document_id": p.DocumentID, "kind": p.Kind, "key": p.Key, "status": p.Status})
+		return insertProposal(ctx, tx, actor, np.PartyID, np.UserID, &p)
 	})
 	return p, err
 }
 
-func creditedID(negotiation.Proposal) int64 { return 0 }
+// insertProposal writes the proposal, its live-update event and its audit
+// event in one statement: submission is the busiest write of a session,
+// and each round trip to the database counts.
+func insertProposal(ctx context.Context, tx pgx.Tx, actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) error {
+	var eventParty *int64
+	if p.Status == negotiation.Draft {
+		eventParty = &partyID // a draft is its delegation's business only
+	}
+	detail := map[string]any{"document_id": p.DocumentID, "kind": p.Kind, "key": p.Key, "status": p.Status}
+	return tx.QueryRow(ctx, `WITH p AS (
+			INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+				justification, party_id, created_by, status)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at),
+		e AS (INSERT INTO document_events (document_id, kind, object_id, party_id) SELECT $1, 'proposal', id, $14 FROM p),
+		a AS (INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
+			SELECT $15, $16, 'proposal.create', 'proposal', id::text, $17 FROM p)
+		SELECT id, created_at FROM p`,
+		p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
+		p.Justification, partyID, userID, string(p.Status), eventParty, nullID(actor.UserID), actor.Name, detail).Scan(&p.ID, &p.CreatedAt)
+}
 
 // event writes a live-update row; private events (a delegation's drafts)
 // carry the party so that only it is told.
@@ -390,15 +399,20 @@ func anchoredProvisions(ctx context.Context, tx pgx.Tx, docID int64, keys ...str
 	if err != nil {
 		return v, err
 	}
+	v.Provisions, err = provisionsByKey(ctx, tx, docID, v.Number, keys...)
+	return v, err
+}
+
+// provisionsByKey reads the named provisions of one version.
+func provisionsByKey(ctx context.Context, tx pgx.Tx, docID int64, number int, keys ...string) ([]negotiation.Provision, error) {
 	rows, err := tx.Query(ctx, `SELECT key, number, kind, label, text FROM provisions
-		WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`, docID, v.Number, keys)
+		WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`, docID, number, keys)
 	if err != nil {
-		return v, err
+		return nil, err
 	}
-	v.Provisions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (negotiation.Provision, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (negotiation.Provision, error) {
 		var p negotiation.Provision
 		err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
 		return p, err
 	})
-	return v, err
 }
