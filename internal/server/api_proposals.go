@@ -94,8 +94,9 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 // (their own by default) if they may act for it.
 func (s *Server) actingParty(c echo.Context, code string) (negotiation.Party, error) {
 	v := viewer(c)
-	if code == "" {
-		code = v.PartyCode
+	if code == "" || (v.PartyID != 0 && strings.EqualFold(code, v.PartyCode)) {
+		// One's own party needs no lookup: the viewer was read with it.
+		return negotiation.Party{ID: v.PartyID, Code: v.PartyCode, Name: v.PartyName, Kind: v.PartyKind}, nil
 	}
 	return s.store.ActingParty(c.Request().Context(), v.UserID, v.PartyID, code)
 }
