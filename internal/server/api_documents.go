@@ -203,21 +203,27 @@ type diffResponse struct {
 }
 
 func (s *Server) apiDiff(c echo.Context) error {
-	res, err := s.diffVersions(c)
+	// Authorise before judging the parameters, so that a document the
+	// viewer may not see answers 404 whatever is asked of it.
+	id, err := documentID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, actionRead, id); err != nil {
+		return err
+	}
+	res, err := s.diffVersions(c, id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, res)
 }
 
-// diffVersions reads ?from=&to= and diffs those two versions.
-func (s *Server) diffVersions(c echo.Context) (diffResponse, error) {
+// diffVersions reads ?from=&to= and diffs those two versions of a document
+// the caller has already checked the viewer may read. A cached diff needs
+// neither version to be loaded again: versions are immutable.
+func (s *Server) diffVersions(c echo.Context, docID int64) (diffResponse, error) {
 	var res diffResponse
-	// Authorise before judging the parameters, so that a document the
-	// viewer may not see answers 404 whatever is asked of it.
-	if _, err := s.readDocument(c); err != nil {
-		return res, err
-	}
 	from, err := versionNumber("from", c.QueryParam("from"))
 	if err != nil {
 		return res, err
@@ -229,14 +235,6 @@ func (s *Server) diffVersions(c echo.Context) (diffResponse, error) {
 	if from == to {
 		return res, negotiation.Errorf(negotiation.EInvalid, "from and to are both version %d; choose two different versions", from)
 	}
-	a, err := s.readVersion(c, c.QueryParam("from"))
-	if err != nil {
-		return res, err
-	}
-	b, err := s.readVersion(c, c.QueryParam("to"))
-	if err != nil {
-		return res, err
-	}
-	id, _ := documentID(c)
-	return diffResponse{From: from, To: to, Provisions: s.diffs.get(id, from, to, a.Provisions, b.Provisions)}, nil
+	provs, err := s.diffs.get(c.Request().Context(), s.store, docID, from, to)
+	return diffResponse{From: from, To: to, Provisions: provs}, err
 }

@@ -29,17 +29,31 @@ func newDiffCache(max int) *diffCache {
 	return &diffCache{max: max, diffs: map[diffKey][]diff.Provision{}}
 }
 
-// get returns the cached diff or computes and keeps it, dropping the
-// oldest entry when full.
-func (c *diffCache) get(doc int64, from, to int, a, b []negotiation.Provision) []diff.Provision {
+// versionSource is where the cache loads versions from (the store).
+type versionSource interface {
+	Version(ctx context.Context, docID int64, number int) (negotiation.Version, error)
+}
+
+// get returns the cached diff, or loads both versions (an unknown one is
+// "not found"), diffs them and keeps the result, dropping the oldest entry
+// when full.
+func (c *diffCache) get(ctx context.Context, src versionSource, doc int64, from, to int) ([]diff.Provision, error) {
 	k := diffKey{doc, from, to}
 	c.mu.Lock()
 	d, ok := c.diffs[k]
 	c.mu.Unlock()
 	if ok {
-		return d
+		return d, nil
 	}
-	d = diff.Versions(a, b)
+	a, err := src.Version(ctx, doc, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := src.Version(ctx, doc, to)
+	if err != nil {
+		return nil, err
+	}
+	d = diff.Versions(a.Provisions, b.Provisions)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.diffs[k]; !ok {
@@ -50,7 +64,7 @@ func (c *diffCache) get(doc int64, from, to int, a, b []negotiation.Provision) [
 		c.order = append(c.order, k)
 		c.diffs[k] = d
 	}
-	return d
+	return d, nil
 }
 
 // warmDiff computes the diff a new version will be compared with first —
@@ -63,13 +77,5 @@ func (s *Server) warmDiff(docID int64, from, to int) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a, err := s.store.Version(ctx, docID, from)
-	if err != nil {
-		return
-	}
-	b, err := s.store.Version(ctx, docID, to)
-	if err != nil {
-		return
-	}
-	s.diffs.get(docID, from, to, a.Provisions, b.Provisions)
+	_, _ = s.diffs.get(ctx, s.store, docID, from, to)
 }

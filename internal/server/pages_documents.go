@@ -291,7 +291,7 @@ func (s *Server) pageDiff(c echo.Context) error {
 	if c.QueryParam("from") == "" && c.QueryParam("to") == "" && d.Latest() > 1 {
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", d.ID, d.Latest()-1, d.Latest()))
 	}
-	res, err := s.diffVersions(c)
+	res, err := s.diffVersions(c, d.ID)
 	if err != nil {
 		if negotiation.ErrorCode(err) != negotiation.EInvalid {
 			return err
