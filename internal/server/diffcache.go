@@ -15,9 +15,21 @@ import (
 // are served from here. It is consulted only after the read check.
 type diffCache struct {
 	mu    sync.Mutex
-	max   int
+	max   int // bytes of diff text kept at most
+	size  int
 	order []diffKey
 	diffs map[diffKey][]diff.Provision
+}
+
+// diffBytes approximates what a diff keeps alive: the text of its ops.
+func diffBytes(d []diff.Provision) int {
+	n := 0
+	for _, p := range d {
+		for _, op := range p.Ops {
+			n += len(op.Text) + 32
+		}
+	}
+	return n
 }
 
 type diffKey struct {
@@ -25,6 +37,7 @@ type diffKey struct {
 	from, to int
 }
 
+// newDiffCache keeps at most max bytes of diff text (oldest dropped first).
 func newDiffCache(max int) *diffCache {
 	return &diffCache{max: max, diffs: map[diffKey][]diff.Provision{}}
 }
@@ -57,12 +70,15 @@ func (c *diffCache) get(ctx context.Context, src versionSource, doc int64, from,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.diffs[k]; !ok {
-		if len(c.order) >= c.max {
+		n := diffBytes(d)
+		for len(c.order) > 0 && c.size+n > c.max {
+			c.size -= diffBytes(c.diffs[c.order[0]])
 			delete(c.diffs, c.order[0])
 			c.order = c.order[1:]
 		}
 		c.order = append(c.order, k)
 		c.diffs[k] = d
+		c.size += n
 	}
 	return d, nil
 }

@@ -71,7 +71,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
-		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(16)}
+		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(4 << 20)}
 	if err := s.setUpSignIn(ctx, o); err != nil {
 		return nil, err
 	}
