@@ -184,15 +184,7 @@ func (s *Server) apiWithdrawProposal(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(c, negotiation.WithdrawProposal, p.DocumentID); err != nil {
-		return err
-	}
-	v := viewer(c)
-	party, err := s.actingParty(c, p.Party)
-	if err != nil {
-		return negotiation.Errorf(negotiation.EForbidden, "only %s may withdraw proposal %d", p.Party, p.ID)
-	}
-	if err := s.store.WithdrawProposal(c.Request().Context(), v.Actor(), p.ID, party.ID); err != nil {
+	if err := s.withdraw(c, p); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": p.ID, "status": negotiation.Withdrawn})
@@ -325,4 +317,17 @@ func (s *Server) apiSetDocumentRole(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"email": u.Email, "role": req.Role})
+}
+
+// withdraw withdraws p for the viewer, who must act for its proposer; the
+// API and the compilation page share it.
+func (s *Server) withdraw(c echo.Context, p negotiation.Proposal) error {
+	if err := s.authorize(c, negotiation.WithdrawProposal, p.DocumentID); err != nil {
+		return err
+	}
+	party, err := s.actingParty(c, p.Party)
+	if err != nil {
+		return negotiation.Errorf(negotiation.EForbidden, "only %s may withdraw proposal %d", p.Party, p.ID)
+	}
+	return s.store.WithdrawProposal(c.Request().Context(), viewer(c).Actor(), p.ID, party.ID)
 }

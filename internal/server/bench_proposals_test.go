@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +28,7 @@ import (
 	"github.com/zerodraft/zerodraft/internal/pgtest"
 	"github.com/zerodraft/zerodraft/internal/server"
 	"github.com/zerodraft/zerodraft/internal/store"
+	"github.com/zerodraft/zerodraft/internal/testtext"
 )
 
 const (
@@ -44,54 +44,14 @@ func negotiationTexts() []struct{ name, env string } {
 	return []struct{ name, env string }{{"realtext", "ZERODRAFT_REALTEXT_NEW"}, {"synthetic", ""}}
 }
 
-// negotiationText reads the text named by env, dropping a first "# "
-// line, or makes the synthetic one when env is "".
+// negotiationText reads the text named by env, or makes the synthetic one
+// when env is "".
 func negotiationText(b *testing.B, env string) string {
 	b.Helper()
 	if env == "" {
-		return syntheticTreaty(benchProvisions)
+		return testtext.Synthetic(benchProvisions)
 	}
-	path := os.Getenv(env)
-	if path == "" {
-		b.Skipf("set %s to a real negotiation text (UNEP/PP/INC.5/4) to run this benchmark", env)
-	}
-	buf, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := string(buf)
-	if strings.HasPrefix(s, "# ") {
-		s = s[strings.IndexByte(s, '\n')+1:]
-	}
-	return s
-}
-
-// syntheticTreaty is a treaty-like text of n paragraphs: preamble, articles,
-// numbered paragraphs with sub-paragraphs, bis paragraphs and brackets.
-func syntheticTreaty(n int) string {
-	var b strings.Builder
-	b.WriteString("The Parties to this instrument,\n")
-	op := 0
-	for i := 1; i < n; i++ {
-		switch {
-		case i < n/20:
-			fmt.Fprintf(&b, "Recalling resolution %d/%d on [plastic [and other]] pollution of the marine environment, including its effects on human health,\n", i, i%7+1)
-		case i%40 == 0:
-			fmt.Fprintf(&b, "Article %d Matters arising\n", i/40)
-		case i%5 == 1:
-			op++
-			fmt.Fprintf(&b, "%d. Each Party [shall/should] take effective measures to reduce the production and consumption of the items listed in annex %d, including through its national authorities and in line with its national action plan;\n", op, i%9)
-		case i%5 == 2:
-			b.WriteString("(a) subject to national circumstances and capabilities, and in cooperation with relevant international organizations and the private sector;\n")
-		case i%5 == 3:
-			fmt.Fprintf(&b, "(b) in accordance with annex [A][B] and the guidance adopted by the governing body under paragraph %d;\n", op)
-		case i%5 == 4:
-			fmt.Fprintf(&b, "%dbis. [The secretariat shall compile the submissions received under this article and make them available to Parties before the %d session.]\n", op, i)
-		default:
-			fmt.Fprintf(&b, "Parties are invited to report every [two][three] years on progress in the implementation of paragraph %d, using the format adopted by the governing body;\n", op)
-		}
-	}
-	return b.String()
+	return testtext.Real(b, env)
 }
 
 // wordSpans gives the rune offsets [start, end) of each word of s.

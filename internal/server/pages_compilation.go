@@ -603,15 +603,7 @@ func (s *Server) postWithdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(c, negotiation.WithdrawProposal, d.ID); err != nil {
-		return err
-	}
-	v := viewer(c)
-	party, err := s.actingParty(c, p.Party)
-	if err != nil {
-		return negotiation.Errorf(negotiation.EForbidden, "only %s may withdraw proposal %d", p.Party, p.ID)
-	}
-	if err := s.store.WithdrawProposal(c.Request().Context(), v.Actor(), p.ID, party.ID); err != nil {
+	if err := s.withdraw(c, p); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, backTo(c, d.ID, ""))

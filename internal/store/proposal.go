@@ -195,12 +195,7 @@ func (s *Store) WithdrawProposal(ctx context.Context, actor negotiation.Actor, i
 // history is kept, the latest row is the current position.
 func (s *Store) SetPosition(ctx context.Context, actor negotiation.Actor, proposalID, partyID, userID int64, stance negotiation.Stance) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var owner, docID int64
-		var status string
-		err := tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1`, proposalID).Scan(&owner, &docID, &status)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && status == string(negotiation.Draft) && owner != partyID) {
-			return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", proposalID)
-		}
+		owner, docID, status, err := proposalHeader(ctx, tx, proposalID, partyID)
 		if err != nil {
 			return err
 		}
@@ -303,12 +298,7 @@ func (s *Store) ProvisionStatuses(ctx context.Context, docID int64) (map[string]
 // Cosponsor adds a party as co-sponsor of a tabled proposal.
 func (s *Store) Cosponsor(ctx context.Context, actor negotiation.Actor, proposalID, partyID int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var owner, docID int64
-		var status string
-		err := tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1`, proposalID).Scan(&owner, &docID, &status)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && status == string(negotiation.Draft)) {
-			return negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", proposalID)
-		}
+		owner, docID, status, err := proposalHeader(ctx, tx, proposalID, partyID)
 		if err != nil {
 			return err
 		}
@@ -415,4 +405,14 @@ func provisionsByKey(ctx context.Context, tx pgx.Tx, docID int64, number int, ke
 		err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
 		return p, err
 	})
+}
+
+// proposalHeader reads who proposed a proposal, on which document, and its
+// status; another party's draft is "not found", as it is on every path.
+func proposalHeader(ctx context.Context, tx pgx.Tx, id, partyID int64) (owner, docID int64, status string, err error) {
+	err = tx.QueryRow(ctx, `SELECT party_id, document_id, status FROM proposals WHERE id = $1`, id).Scan(&owner, &docID, &status)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && status == string(negotiation.Draft) && owner != partyID) {
+		return 0, 0, "", negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+	}
+	return owner, docID, status, err
 }
