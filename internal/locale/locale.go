@@ -25,9 +25,11 @@ type Catalog struct {
 	ids       map[string]map[string]bool // tag → message ids
 }
 
-// Load reads every *.json message file in dir of fsys. The file name is the
-// language tag; each file is a flat map of message id to text, and the
-// special id "language.name" gives the language's own name.
+// Load reads every *.json message file in dir of fsys. The file name ends
+// in the language tag ("en.json", "consultation.en.json": one language may
+// have several files, one per area of the product); each file is a flat map
+// of message id to text, and the special id "language.name" gives the
+// language's own name.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{bundle: i18n.NewBundle(language.English), ids: map[string]map[string]bool{}}
 	entries, err := fs.ReadDir(fsys, dir)
@@ -58,17 +60,31 @@ func (c *Catalog) loadFile(fsys fs.FS, name string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	tag := mf.Tag.String()
-	ids := map[string]bool{}
-	own := tag
+	ids, known := c.ids[tag]
+	if !known {
+		ids = map[string]bool{}
+		c.ids[tag] = ids
+		c.languages = append(c.languages, Language{Tag: tag, Name: tag})
+	}
 	for _, m := range mf.Messages {
+		if ids[m.ID] {
+			return fmt.Errorf("%s: message %q is defined twice for %s", name, m.ID, tag)
+		}
 		ids[m.ID] = true
 		if m.ID == "language.name" {
-			own = m.Other
+			c.languages[c.languageIndex(tag)].Name = m.Other
 		}
 	}
-	c.ids[tag] = ids
-	c.languages = append(c.languages, Language{Tag: tag, Name: own})
 	return nil
+}
+
+func (c *Catalog) languageIndex(tag string) int {
+	for i, l := range c.languages {
+		if l.Tag == tag {
+			return i
+		}
+	}
+	return -1
 }
 
 // Languages lists the UI languages, in file order.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/zerodraft/zerodraft/internal/diff"
 	"github.com/zerodraft/zerodraft/internal/locale"
@@ -223,5 +224,32 @@ func TestTranslatorFillsVariables(t *testing.T) {
 	}
 	if got, want := c.For("zh-Hans").T("no.such.message"), "no.such.message"; got != want {
 		t.Errorf("missing id = %q, want %q", got, want)
+	}
+}
+
+// TestSeveralFilesPerLanguage checks that an area's own catalog file adds
+// to its language, and that an id defined twice is refused rather than one
+// text silently winning.
+func TestSeveralFilesPerLanguage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"i18n/en.json":              {Data: []byte(`{"language.name":"English","a":"A"}`)},
+		"i18n/consultation.en.json": {Data: []byte(`{"b":"B"}`)},
+	}
+	c, err := locale.Load(fsys, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(c.Languages()); got != 1 {
+		t.Fatalf("languages = %d, want 1", got)
+	}
+	if ids := c.IDs("en"); !ids["a"] || !ids["b"] {
+		t.Errorf("ids of en = %v, want a and b", ids)
+	}
+	if name := c.Languages()[0].Name; name != "English" {
+		t.Errorf("name = %q", name)
+	}
+	fsys["i18n/more.en.json"] = &fstest.MapFile{Data: []byte(`{"a":"again"}`)}
+	if _, err := locale.Load(fsys, "i18n"); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("duplicate id: err = %v, want it named", err)
 	}
 }
