@@ -89,4 +89,8 @@ func (s *Server) routes() {
 	ui.GET("/admin/accreditations", s.pageAccreditations)
 	ui.POST("/admin/accreditations/:id/approve", s.postApprove)
 	ui.POST("/admin/accreditations/:id/reject", s.postReject)
+
+	s.consultationRoutes(api, ui)
+	s.closingRoutes(api, ui)
+	s.exportRoutes(api, ui)
 }
