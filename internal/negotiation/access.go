@@ -36,29 +36,43 @@ const (
 	ReportComment       Action = "comment.report"      // report someone else's comment to the moderators
 	ModerateComments    Action = "comments.moderate"   // hide or restore a comment with a reason
 	SetCommentWindow    Action = "comments.window"     // set or extend a document's comment window
+	SetDisclosure       Action = "disclosure.set"      // set a document's disclosure policy
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
 // document.
 type DocumentAccess struct {
 	ID int64
-	// ObserversConsulted: accredited observers may read the text and
-	// submit suggestions on it.
+	// ObserversConsulted: accredited observers may submit suggestions and
+	// comments (reading is the disclosure policy's to decide).
 	ObserversConsulted bool
+	// Disclosure decides who reads the document and its parts.
+	Disclosure Disclosure
 }
 
-// AuthorizeDocument is Authorize for an action on one document: the
-// document's chair or facilitator may steer it (issue revisions, set
-// provision status) as the secretariat does, and a document open to
-// consultation may be read by accredited observers, who may suggest text.
+// AuthorizeDocument is Authorize for an action on one document. Reading
+// it is the disclosure policy's decision (the document's title and symbol
+// included: a document the viewer may not read does not exist for them);
+// every other action needs that first. The document's chair or
+// facilitator may steer it (issue revisions, set provision status) as the
+// secretariat does; accredited observers suggest text and comment while
+// the document is open to consultation.
 func AuthorizeDocument(v Viewer, action Action, d DocumentAccess, now time.Time) error {
+	if !v.isSecretariat() && !d.Disclosure.ReadsText(v, now) {
+		if !v.SignedIn() {
+			// The same answer as for a document that does not exist.
+			return Errorf(EUnauthorized, "sign in to continue")
+		}
+		return Errorf(ENotFound, "document %d not found", d.ID)
+	}
+	if action == ReadDocuments {
+		return nil
+	}
 	if !v.SignedIn() {
 		return Errorf(EUnauthorized, "sign in to continue")
 	}
 	switch {
 	case (action == IssueRevision || action == SetProvisionStatus) && slices.Contains(v.ChairOf, d.ID):
-		return nil
-	case action == ReadDocuments && d.ObserversConsulted && v.Accredited(now):
 		return nil
 	case action == Suggest:
 		if d.ObserversConsulted && v.Accredited(now) {
@@ -72,8 +86,6 @@ func AuthorizeDocument(v Viewer, action Action, d DocumentAccess, now time.Time)
 			return nil
 		}
 		return Errorf(EForbidden, "this document takes comments from accredited observers only while consultation is open")
-	case action == ReadDocuments && !v.isSecretariat() && !v.isMember():
-		return Errorf(ENotFound, "not found")
 	}
 	return Authorize(v, action, now)
 }
@@ -84,6 +96,12 @@ func AuthorizeDocument(v Viewer, action Action, d DocumentAccess, now time.Time)
 // something exists, EForbidden otherwise. Handlers never decide on their
 // own.
 func Authorize(v Viewer, action Action, now time.Time) error {
+	if action == ReadDocuments {
+		// Listing is open to everyone, anonymous visitors included; each
+		// document in it is then checked with AuthorizeDocument against
+		// its disclosure policy.
+		return nil
+	}
 	if !v.SignedIn() {
 		return Errorf(EUnauthorized, "sign in to continue")
 	}
@@ -108,12 +126,11 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only the head of a delegation sees its users")
-	case ReadDocuments:
-		// Listing is open to every signed-in viewer; each document in it is
-		// then checked with AuthorizeDocument. Until per-document disclosure
-		// rules exist, drafts are for members (secretariat, states, groups)
-		// and, where a document is open to consultation, accredited observers.
-		return nil
+	case SetDisclosure:
+		if v.isSecretariat() {
+			return nil
+		}
+		return Errorf(EForbidden, "only the secretariat sets a document's disclosure rules")
 	case Sponsor:
 		if v.isMember() {
 			return nil

@@ -127,6 +127,28 @@ func (w CommentWindow) String() string {
 
 func utc(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 
+// VisibleAuthorKinds lists the kinds of party whose comments dis shows v at
+// now (the secretariat's comments count as members').
+func VisibleAuthorKinds(dis Disclosure, v Viewer, now time.Time) []PartyKind {
+	var out []PartyKind
+	if dis.CanSee(v, ArtMemberComments, false, now) {
+		out = append(out, PartySecretariat, PartyState, PartyGroup)
+	}
+	if dis.CanSee(v, ArtObserverComments, false, now) {
+		out = append(out, PartyObserver)
+	}
+	return out
+}
+
+// CommentArtefact is the artefact that rules a comment by an author of the
+// given party kind.
+func CommentArtefact(author PartyKind) Artefact {
+	if author == PartyObserver || author == "" {
+		return ArtObserverComments
+	}
+	return ArtMemberComments
+}
+
 // CommentAccess is what the authorisation check needs to know of one
 // comment.
 type CommentAccess struct {
@@ -138,6 +160,10 @@ type CommentAccess struct {
 	// with besides the secretariat.
 	ConfidentialParty int64
 	Status            CommentStatus
+	// AuthorParty and AuthorKind are the author's party and its kind: the
+	// document's rules show comments by author kind.
+	AuthorParty int64
+	AuthorKind  PartyKind
 }
 
 // VisibleTo tells whether v may read the comment at all (its document
@@ -155,7 +181,7 @@ func AuthorizeComment(v Viewer, action Action, c CommentAccess, now time.Time) e
 	if err := AuthorizeDocument(v, ReadDocuments, c.Document, now); err != nil {
 		return err
 	}
-	if !c.VisibleTo(v) {
+	if !c.VisibleTo(v) || !c.Document.Disclosure.CanSee(v, CommentArtefact(c.AuthorKind), v.Owns(c.AuthorParty) || v.Owns(c.ConfidentialParty), now) {
 		return Errorf(ENotFound, "comment %d not found", c.ID)
 	}
 	if err := AuthorizeDocument(v, action, c.Document, now); err != nil {

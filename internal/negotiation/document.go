@@ -38,11 +38,14 @@ type Document struct {
 	TablingDeadline *time.Time `json:"tabling_deadline,omitempty"`
 	// ObserversConsulted opens the text to accredited observers' suggestions.
 	ObserversConsulted bool `json:"observers_consulted"`
+	// Disclosure is the document's disclosure policy and adoption state;
+	// it has its own endpoint.
+	Disclosure Disclosure `json:"-"`
 }
 
 // Access is what the authorisation check needs to know of d.
 func (d Document) Access() DocumentAccess {
-	return DocumentAccess{ID: d.ID, ObserversConsulted: d.ObserversConsulted}
+	return DocumentAccess{ID: d.ID, ObserversConsulted: d.ObserversConsulted, Disclosure: d.Disclosure}
 }
 
 // Latest returns the number of the newest version, 0 when there is none.

@@ -132,11 +132,7 @@ func (s *Server) apiListComments(c echo.Context) error {
 		}
 		parent = ca.ID
 	}
-	v := viewer(c)
-	page, err := s.store.Comments(c.Request().Context(), store.CommentQuery{
-		DocumentID: d.ID, ParentID: parent, After: after,
-		ViewerParty: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat,
-	})
+	page, err := s.commentPage(c, d, parent, after)
 	if err != nil {
 		return err
 	}
@@ -146,6 +142,26 @@ func (s *Server) apiListComments(c echo.Context) error {
 		next = &n
 	}
 	return c.JSON(http.StatusOK, map[string]any{"comments": page.Comments, "next": next, "counts": page.Counts})
+}
+
+// commentPage reads one page of a document's thread (parent 0: top level)
+// as the viewer may see it: only comments by the kinds of author the
+// document's rules show, and authors named only where attributions are.
+func (s *Server) commentPage(c echo.Context, d negotiation.Document, parent int64, after *store.CommentCursor) (store.CommentPage, error) {
+	v := viewer(c)
+	now := s.now()
+	page, err := s.store.Comments(c.Request().Context(), store.CommentQuery{
+		DocumentID: d.ID, ParentID: parent, After: after,
+		ViewerParty: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat,
+		AuthorKinds: negotiation.VisibleAuthorKinds(d.Disclosure, v, now),
+	})
+	for i := range page.Comments {
+		cm := &page.Comments[i]
+		if d.Disclosure.Sees(v, negotiation.ArtAttributions, v.OwnsCode(cm.Party), now) != negotiation.Shown {
+			cm.Author, cm.Party = "", ""
+		}
+	}
+	return page, err
 }
 
 // encodeCursor makes an opaque page cursor: base64url of a small JSON.
@@ -178,14 +194,14 @@ func (s *Server) authorizeComment(c echo.Context, raw string, action negotiation
 		return negotiation.CommentAccess{}, negotiation.Errorf(negotiation.ENotFound, "comment %q not found", raw)
 	}
 	v := viewer(c)
-	if !v.SignedIn() {
+	if !v.SignedIn() && action != negotiation.ReadDocuments {
 		return negotiation.CommentAccess{}, negotiation.Errorf(negotiation.EUnauthorized, "sign in to continue")
 	}
 	ca, err := s.store.CommentAccess(c.Request().Context(), id)
 	if err == nil {
 		err = negotiation.AuthorizeComment(v, action, ca, s.now())
 	}
-	if err != nil && negotiation.ErrorCode(err) != negotiation.EInternal {
+	if err != nil && v.SignedIn() && negotiation.ErrorCode(err) != negotiation.EInternal {
 		if aerr := s.store.RecordDenial(c.Request().Context(), v.Actor(), string(action), "comment", raw); aerr != nil {
 			s.log.Error("audit a denial", "err", aerr)
 		}

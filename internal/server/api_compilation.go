@@ -26,7 +26,7 @@ func (s *Server) compile(c echo.Context) (negotiation.Document, compilation.Comp
 	if err != nil {
 		return d, compilation.Compilation{}, err
 	}
-	ps, err := s.store.Proposals(ctx, d.ID, viewer(c).PartyID)
+	ps, err := s.proposals(c, d.ID)
 	if err != nil {
 		return d, compilation.Compilation{}, err
 	}

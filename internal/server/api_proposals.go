@@ -133,7 +133,7 @@ func (s *Server) apiListProposals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.store.Proposals(c.Request().Context(), d.ID, viewer(c).PartyID)
+	ps, err := s.proposals(c, d.ID)
 	if err != nil {
 		return err
 	}
@@ -143,8 +143,9 @@ func (s *Server) apiListProposals(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"proposals": ps})
 }
 
-// proposalFor loads the :pid proposal after checking that the viewer may
-// read its document; a proposal on an invisible document is "not found".
+// proposalFor loads the :pid proposal for an action on it, after checking
+// that the viewer may see it; a proposal on an invisible document, or one
+// the document's rules hide, is "not found".
 func (s *Server) proposalFor(c echo.Context) (negotiation.Proposal, error) {
 	id, err := strconv.ParseInt(c.Param("pid"), 10, 64)
 	if err != nil {
@@ -156,6 +157,15 @@ func (s *Server) proposalFor(c echo.Context) (negotiation.Proposal, error) {
 	}
 	if err := s.authorize(c, actionRead, p.DocumentID); err != nil {
 		return negotiation.Proposal{}, negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
+	}
+	// Acting on a proposal needs seeing it; the caller gets it unredacted
+	// (it needs the proposer to check rights) and shows none of it.
+	dis, err := s.disclosure(c, p.DocumentID)
+	if err != nil {
+		return p, err
+	}
+	if !dis.CanSee(viewer(c), negotiation.ArtProposals, viewer(c).Owns(p.PartyID), s.now()) {
+		return p, negotiation.Errorf(negotiation.ENotFound, "proposal %d not found", id)
 	}
 	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,6 +65,28 @@ func (s *Server) apiCreateSuggestion(c echo.Context) error {
 	return created(c, map[string]any{"id": id})
 }
 
+// discloseSuggestions keeps the suggestions v may see under the document's
+// rules (they are observers' contributions) and removes the attributions
+// (the observer, the sponsoring party) v may not see.
+func discloseSuggestions(dis negotiation.Disclosure, v negotiation.Viewer, now time.Time, list []store.Suggestion) []store.Suggestion {
+	out := make([]store.Suggestion, 0, len(list))
+	for _, sg := range list {
+		own := v.OwnsCode(sg.Party)
+		if !dis.CanSee(v, negotiation.ArtObserverComments, own, now) {
+			continue
+		}
+		if dis.Sees(v, negotiation.ArtAttributions, own, now) != negotiation.Shown {
+			sg.Party, sg.CreditedTo, sg.Cosponsors = "", "", []string{}
+			if !v.OwnsCode(sg.SponsoredBy) {
+				sg.SponsoredBy = ""
+			}
+		}
+		sg.Positions = disclosePositions(dis, v, now, sg.Positions)
+		out = append(out, sg)
+	}
+	return out
+}
+
 // apiListSuggestions shows suggestions apart from proposals: all of them to
 // the secretariat and delegations, an observer's own to that observer.
 func (s *Server) apiListSuggestions(c echo.Context) error {
@@ -80,10 +103,7 @@ func (s *Server) apiListSuggestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []store.Suggestion{}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"suggestions": list})
+	return c.JSON(http.StatusOK, map[string]any{"suggestions": discloseSuggestions(d.Disclosure, v, s.now(), list)})
 }
 
 func (s *Server) apiSponsorSuggestion(c echo.Context) error {

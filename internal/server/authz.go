@@ -21,12 +21,16 @@ const (
 func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int64) error {
 	v := viewer(c)
 	var err error
-	if docID == 0 || !v.SignedIn() {
+	if docID == 0 {
 		err = negotiation.Authorize(v, action, s.now())
 	} else {
 		var d negotiation.DocumentAccess
 		if d, err = s.documentAccess(c, docID); err == nil {
 			err = negotiation.AuthorizeDocument(v, action, d, s.now())
+		} else if !v.SignedIn() && negotiation.ErrorCode(err) == negotiation.ENotFound {
+			// An anonymous visitor gets the same answer for a document
+			// that does not exist as for one that is not public.
+			err = negotiation.Errorf(negotiation.EUnauthorized, "sign in to continue")
 		}
 	}
 	if err != nil && v.SignedIn() {
@@ -57,7 +61,7 @@ func (s *Server) visibleDocuments(c echo.Context, docs []negotiation.Document) [
 // documentAccess reads what the check needs of a document once per
 // request: a handler often asks twice (may read? may propose?).
 func (s *Server) documentAccess(c echo.Context, docID int64) (negotiation.DocumentAccess, error) {
-	key := "access:" + strconv.FormatInt(docID, 10)
+	key := accessKey(docID)
 	if d, ok := c.Get(key).(negotiation.DocumentAccess); ok {
 		return d, nil
 	}
@@ -67,3 +71,5 @@ func (s *Server) documentAccess(c echo.Context, docID int64) (negotiation.Docume
 	}
 	return d, err
 }
+
+func accessKey(docID int64) string { return "access:" + strconv.FormatInt(docID, 10) }

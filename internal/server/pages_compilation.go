@@ -202,7 +202,7 @@ func canonicalFilter(c echo.Context) (string, bool) {
 func (s *Server) compilationPage(c echo.Context, d negotiation.Document, comp compilation.Compilation) (compilationPage, error) {
 	ctx := c.Request().Context()
 	v := viewer(c)
-	ps, err := s.store.Proposals(ctx, d.ID, v.PartyID)
+	ps, err := s.proposals(c, d.ID)
 	if err != nil {
 		return compilationPage{}, err
 	}

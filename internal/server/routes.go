@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	api.POST("/proposals/:pid/cosponsor", s.apiCosponsor)
 	api.POST("/proposals/:pid/withdraw", s.apiWithdrawProposal)
 	api.PUT("/documents/:id/window", s.apiSetCommentWindow)
+	api.GET("/documents/:id/policy", s.apiGetPolicy)
+	api.PUT("/documents/:id/policy", s.apiSetPolicy)
 	api.POST("/documents/:id/comments", s.apiCreateComment)
 	api.GET("/documents/:id/comments", s.apiListComments)
 	api.PUT("/comments/:cid", s.apiEditComment)

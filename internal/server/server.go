@@ -38,6 +38,8 @@ type Server struct {
 	now      func() time.Time
 	hub      *live.Hub
 	diffs    *diffCache
+	// recentComments serves the live streams' checks of comment events.
+	recentComments recentComments
 }
 
 // Options configure New.

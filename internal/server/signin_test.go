@@ -128,13 +128,18 @@ func TestSignInAndOutThroughBuiltinProvider(t *testing.T) {
 	e.account("SECRETARIAT", negotiation.PartySecretariat, "chief@un.example", pw)
 	b := e.browser()
 
-	// Anonymous: pages send to sign-in, the API says 401.
+	// Anonymous: pages that need an account send to sign-in, the API
+	// refuses a write (reading lists only what is public).
 	resp, page := b.get("/documents/new")
 	if !strings.Contains(resp.Request.URL.Path, "/oidc/login") || !strings.Contains(page, "password") {
 		t.Fatalf("anonymous page did not lead to the login form: %s", resp.Request.URL)
 	}
-	if status, _ := (&testEnv{t: t, url: e.url}).call("GET", "/api/v1/documents", nil, nil); status != http.StatusUnauthorized {
-		t.Errorf("anonymous API: %d, want 401", status)
+	anonymous := &testEnv{t: t, url: e.url}
+	if status, _ := anonymous.call("POST", "/api/v1/documents", map[string]any{"symbol": "X", "title": "X", "text": "OP1 x"}, nil); status != http.StatusUnauthorized && status != http.StatusForbidden {
+		t.Errorf("anonymous API write: %d, want 401 (or 403 from the CSRF check)", status)
+	}
+	if status, body := anonymous.call("GET", "/api/v1/documents", nil, nil); status != http.StatusOK || !strings.Contains(string(body), `"documents":[]`) {
+		t.Errorf("anonymous listing with nothing public: %d %s, want 200 and no documents", status, body)
 	}
 
 	resp = b.signIn("chief@un.example", pw)

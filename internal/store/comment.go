@@ -194,9 +194,17 @@ func commentEvent(ctx context.Context, tx pgx.Tx, docID, id int64, scope negotia
 func (s *Store) CommentAccess(ctx context.Context, id int64) (negotiation.CommentAccess, error) {
 	c := negotiation.CommentAccess{ID: id}
 	var confidential *int64
-	err := s.pool.QueryRow(ctx, `SELECT c.document_id, d.suggestions_open, c.author_id, c.scope, c.confidential_party, c.status
-		FROM comments c JOIN documents d ON d.id = c.document_id WHERE c.id = $1`, id).Scan(
-		&c.Document.ID, &c.Document.ObserversConsulted, &c.AuthorID, &c.Scope, &confidential, &c.Status)
+	var authorParty *int64
+	var authorKind *string
+	err := s.pool.QueryRow(ctx, `SELECT c.document_id, d.suggestions_open, d.disclosure, c.author_id, c.party_id, pa.kind,
+		c.scope, c.confidential_party, c.status
+		FROM comments c JOIN documents d ON d.id = c.document_id LEFT JOIN parties pa ON pa.id = c.party_id WHERE c.id = $1`, id).Scan(
+		&c.Document.ID, &c.Document.ObserversConsulted, &c.Document.Disclosure.Policy, &c.AuthorID, &authorParty, &authorKind,
+		&c.Scope, &confidential, &c.Status)
+	if authorParty != nil {
+		c.AuthorParty = *authorParty
+	}
+	c.AuthorKind = negotiation.PartyKind(deref(authorKind))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, negotiation.Errorf(negotiation.ENotFound, "comment %d not found", id)
 	}
@@ -513,6 +521,22 @@ type CommentQuery struct {
 	// public ones and those confidential to it.
 	ViewerParty int64
 	Secretariat bool
+	// AuthorKinds are the kinds of party whose comments the document's
+	// disclosure rules show the viewer (its own party's comments always).
+	AuthorKinds []negotiation.PartyKind
+}
+
+// authorKindVisible is the condition, on comments c, that the viewer ($2
+// secretariat, $3 party) may see the comment's author kind ($8); comments
+// of its own party, and those confidential to it, it always sees.
+const authorKindVisible = `($2 OR c.party_id = $3 OR c.confidential_party = $3 OR (SELECT ak.kind FROM parties ak WHERE ak.id = c.party_id) = ANY ($8::text[]))`
+
+func authorKinds(kinds []negotiation.PartyKind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // CommentPage is one page of a thread, with the cursor of the next page
@@ -539,15 +563,15 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 	latest AS (SELECT max(number) AS n FROM versions WHERE document_id = $1),
 	counts AS (SELECT count(*) FILTER (WHERE status = 'visible') AS visible, count(*) FILTER (WHERE status = 'hidden') AS hidden,
 		count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn
-		FROM comments WHERE document_id = $1 AND (scope = 'public' OR $2 OR confidential_party = $3)),
+		FROM comments c WHERE document_id = $1 AND (scope = 'public' OR $2 OR confidential_party = $3) AND `+authorKindVisible+`),
 	page AS (SELECT * FROM comments c
-		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3)
+		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3) AND `+authorKindVisible+`
 		AND CASE WHEN $4::bigint = 0 THEN c.parent_id IS NULL ELSE c.parent_id = $4 END
 		AND ($5::timestamptz IS NULL OR (c.created_at, c.id) > ($5, $6))
 		ORDER BY c.created_at, c.id LIMIT $7)
 	SELECT n.visible, n.hidden, n.withdrawn, p.id, p.parent_id, p.provision_key, p.version_number, v.label, p.proposal_id,
 		u.name, pa.code, p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
-		(SELECT count(*) FROM comments r WHERE r.parent_id = p.id AND (r.scope = 'public' OR $2 OR r.confidential_party = $3)),
+		(SELECT count(*) FROM comments c WHERE c.parent_id = p.id AND (c.scope = 'public' OR $2 OR c.confidential_party = $3) AND `+authorKindVisible+`),
 		coalesce(cur.number, ''), coalesce(cur.text IS DISTINCT FROM old.text AND p.version_number <> l.n, false)
 	FROM counts n CROSS JOIN latest l LEFT JOIN page p ON true
 	LEFT JOIN users u ON u.id = p.author_id
@@ -556,7 +580,7 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 	LEFT JOIN provisions cur ON cur.document_id = p.document_id AND cur.version_number = l.n AND cur.key = p.provision_key
 	LEFT JOIN provisions old ON old.document_id = p.document_id AND old.version_number = p.version_number AND old.key = p.provision_key
 	ORDER BY p.created_at, p.id`,
-		q.DocumentID, q.Secretariat, q.ViewerParty, q.ParentID, afterAt, afterID, q.Limit+1)
+		q.DocumentID, q.Secretariat, q.ViewerParty, q.ParentID, afterAt, afterID, q.Limit+1, authorKinds(q.AuthorKinds))
 	if err != nil {
 		return CommentPage{}, err
 	}

@@ -30,8 +30,12 @@ func (s *Store) CreateDocument(ctx context.Context, actor negotiation.Actor, nd 
 			}
 			processID = &pid
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO documents (process_id, symbol, title, language)
-			VALUES ($1, $2, $3, $4) RETURNING id`, processID, nd.Symbol, nd.Title, nd.Language).Scan(&id)
+		policy, err := negotiation.Preset(negotiation.DefaultPresetPolicy)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO documents (process_id, symbol, title, language, disclosure)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, processID, nd.Symbol, nd.Title, nd.Language, policy).Scan(&id)
 		if isUniqueViolation(err, "documents_symbol_key") {
 			return negotiation.Errorf(negotiation.EConflict, "a document with the symbol %s exists already", nd.Symbol)
 		}
@@ -176,7 +180,7 @@ func (s *Store) Document(ctx context.Context, id int64) (negotiation.Document, e
 // documentSelect reads documents with their version list aggregated in one
 // query, so a listing costs one round trip however many documents it shows.
 const documentSelect = `SELECT d.id, d.symbol, d.title, d.language, coalesce(p.name, ''), d.created_at,
-	d.tabling_deadline, d.suggestions_open,
+	d.tabling_deadline, d.suggestions_open, d.disclosure,
 	coalesce((SELECT json_agg(json_build_object('number', v.number, 'label', v.label,
 		'created_by', v.created_by, 'created_at', v.created_at) ORDER BY v.number)
 		FROM versions v WHERE v.document_id = d.id), '[]')
@@ -185,7 +189,7 @@ const documentSelect = `SELECT d.id, d.symbol, d.title, d.language, coalesce(p.n
 func scanDocument(r pgx.CollectableRow) (negotiation.Document, error) {
 	var d negotiation.Document
 	var versions []byte
-	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &d.TablingDeadline, &d.ObserversConsulted, &versions); err != nil {
+	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &d.TablingDeadline, &d.ObserversConsulted, &d.Disclosure.Policy, &versions); err != nil {
 		return d, err
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
@@ -231,7 +235,7 @@ func version(ctx context.Context, q querier, docID int64, number int) (negotiati
 // an unknown document is "not found".
 func (s *Store) DocumentAccess(ctx context.Context, id int64) (negotiation.DocumentAccess, error) {
 	d := negotiation.DocumentAccess{ID: id}
-	err := s.pool.QueryRow(ctx, `SELECT suggestions_open FROM documents WHERE id = $1`, id).Scan(&d.ObserversConsulted)
+	err := s.pool.QueryRow(ctx, `SELECT suggestions_open, disclosure FROM documents WHERE id = $1`, id).Scan(&d.ObserversConsulted, &d.Disclosure.Policy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, negotiation.Errorf(negotiation.ENotFound, "document %d not found", id)
 	}

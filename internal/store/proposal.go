@@ -416,3 +416,4 @@ func proposalHeader(ctx context.Context, tx pgx.Tx, id, partyID int64) (owner, d
 	}
 	return owner, docID, status, err
 }
+

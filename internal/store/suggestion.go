@@ -121,14 +121,28 @@ func (s *Store) SponsorSuggestion(ctx context.Context, actor negotiation.Actor, 
 	return p, err
 }
 
-// SetObserversConsulted opens or closes a document to observers' reading
-// and suggestions.
+// SetObserversConsulted opens or closes a document to observers'
+// suggestions and comments. Opening it also lets observers read what they
+// are consulted on (negotiation.Policy.OpenToObservers); closing it takes
+// no reading right away: the disclosure policy is changed on its own.
 func (s *Store) SetObserversConsulted(ctx context.Context, actor negotiation.Actor, docID int64, open bool) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE documents SET suggestions_open = $2 WHERE id = $1`, docID, open); err != nil {
+		var p negotiation.Policy
+		err := tx.QueryRow(ctx, `UPDATE documents SET suggestions_open = $2 WHERE id = $1 RETURNING disclosure`, docID, open).Scan(&p)
+		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "document.consultation", "document", strconv.FormatInt(docID, 10), map[string]any{"open": open})
+		detail := map[string]any{"open": open}
+		if open && p.OpenToObservers() {
+			if _, err := tx.Exec(ctx, `UPDATE documents SET disclosure = $2 WHERE id = $1`, docID, p); err != nil {
+				return err
+			}
+			detail["policy"] = p.Summary()
+		}
+		if err := event(ctx, tx, docID, "policy", 0, 0, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "document.consultation", "document", strconv.FormatInt(docID, 10), detail)
 	})
 }
 
