@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/zerodraft/zerodraft/internal/store"
 	"sync"
 	"time"
 
@@ -91,7 +92,8 @@ func (s *Server) warmDiff(docID int64, from, to int) {
 	if from < 1 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// The server's own work: readers are checked when they ask.
+	ctx, cancel := context.WithTimeout(store.AsSystem(context.Background()), time.Minute)
 	defer cancel()
 	_, _ = s.diffs.get(ctx, s.store, docID, from, to)
 }

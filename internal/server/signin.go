@@ -11,6 +11,7 @@ import (
 
 	"github.com/zerodraft/zerodraft/internal/auth"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 	"github.com/zerodraft/zerodraft/internal/oidcprovider"
 )
 
@@ -95,6 +96,8 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Set("viewer", v)
+		// The database's row-level rules see the same viewer.
+		c.SetRequest(c.Request().WithContext(store.WithViewer(ctx, v, s.now)))
 		return next(c)
 	}
 }

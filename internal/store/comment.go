@@ -194,17 +194,11 @@ func commentEvent(ctx context.Context, tx pgx.Tx, docID, id int64, scope negotia
 func (s *Store) CommentAccess(ctx context.Context, id int64) (negotiation.CommentAccess, error) {
 	c := negotiation.CommentAccess{ID: id}
 	var confidential *int64
-	var authorParty *int64
-	var authorKind *string
-	err := s.pool.QueryRow(ctx, `SELECT c.document_id, d.suggestions_open, d.disclosure, c.author_id, c.party_id, pa.kind,
+	err := s.pool.QueryRow(ctx, `SELECT c.document_id, d.suggestions_open, d.disclosure, c.author_id, c.party_id, c.author_kind,
 		c.scope, c.confidential_party, c.status
-		FROM comments c JOIN documents d ON d.id = c.document_id LEFT JOIN parties pa ON pa.id = c.party_id WHERE c.id = $1`, id).Scan(
-		&c.Document.ID, &c.Document.ObserversConsulted, &c.Document.Disclosure.Policy, &c.AuthorID, &authorParty, &authorKind,
+		FROM comments c JOIN documents d ON d.id = c.document_id WHERE c.id = $1`, id).Scan(
+		&c.Document.ID, &c.Document.ObserversConsulted, &c.Document.Disclosure.Policy, &c.AuthorID, &c.AuthorParty, &c.AuthorKind,
 		&c.Scope, &confidential, &c.Status)
-	if authorParty != nil {
-		c.AuthorParty = *authorParty
-	}
-	c.AuthorKind = negotiation.PartyKind(deref(authorKind))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, negotiation.Errorf(negotiation.ENotFound, "comment %d not found", id)
 	}
@@ -529,7 +523,7 @@ type CommentQuery struct {
 // authorKindVisible is the condition, on comments c, that the viewer ($2
 // secretariat, $3 party) may see the comment's author kind ($8); comments
 // of its own party, and those confidential to it, it always sees.
-const authorKindVisible = `($2 OR c.party_id = $3 OR c.confidential_party = $3 OR (SELECT ak.kind FROM parties ak WHERE ak.id = c.party_id) = ANY ($8::text[]))`
+const authorKindVisible = `($2 OR c.party_id = $3 OR c.confidential_party = $3 OR c.author_kind = ANY ($8::text[]))`
 
 func authorKinds(kinds []negotiation.PartyKind) []string {
 	out := make([]string, len(kinds))
@@ -564,13 +558,13 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 	counts AS (SELECT count(*) FILTER (WHERE status = 'visible') AS visible, count(*) FILTER (WHERE status = 'hidden') AS hidden,
 		count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn
 		FROM comments c WHERE document_id = $1 AND (scope = 'public' OR $2 OR confidential_party = $3) AND `+authorKindVisible+`),
-	page AS (SELECT * FROM comments c
+	page AS (SELECT * FROM comments_seen c
 		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3) AND `+authorKindVisible+`
 		AND CASE WHEN $4::bigint = 0 THEN c.parent_id IS NULL ELSE c.parent_id = $4 END
 		AND ($5::timestamptz IS NULL OR (c.created_at, c.id) > ($5, $6))
 		ORDER BY c.created_at, c.id LIMIT $7)
 	SELECT n.visible, n.hidden, n.withdrawn, p.id, p.parent_id, p.provision_key, p.version_number, v.label, p.proposal_id,
-		u.name, pa.code, p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
+		coalesce(u.name, ''), coalesce(pa.code, ''), p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
 		(SELECT count(*) FROM comments c WHERE c.parent_id = p.id AND (c.scope = 'public' OR $2 OR c.confidential_party = $3) AND `+authorKindVisible+`),
 		coalesce(cur.number, ''), coalesce(cur.text IS DISTINCT FROM old.text AND p.version_number <> l.n, false)
 	FROM counts n CROSS JOIN latest l LEFT JOIN page p ON true

@@ -122,14 +122,22 @@ func (s *Store) Proposal(ctx context.Context, id, viewerParty int64) (negotiatio
 	return p, err
 }
 
+// namedPositionParty is a position's party code where the document's rules
+// name it to the viewer (zd_named, migrations/00009_backstop.sql), else "".
+// Positions are grouped by the real party (one current stance each), so the
+// code is blanked here rather than through a view.
+const namedPositionParty = `CASE WHEN zd_named(po.document_id, po.party_id) THEN pp.code ELSE '' END`
+
+// proposalSelect reads proposals through proposals_seen, which blanks the
+// proposer and the credited observer where the rules do not name them.
 const proposalSelect = `SELECT p.id, p.document_id, p.base_version, p.kind, p.key, p.start_offset, p.end_offset, p.quote, p.text,
-	p.target, p.justification, pa.code, p.party_id, p.status, coalesce(cr.code, ''), p.created_at,
+	p.target, p.justification, coalesce(pa.code, ''), coalesce(p.party_id, 0), p.status, coalesce(cr.code, ''), p.created_at,
 	coalesce((SELECT array_agg(c.code ORDER BY cs.joined_at) FROM proposal_cosponsors cs JOIN parties c ON c.id = cs.party_id
 		WHERE cs.proposal_id = p.id), '{}'),
 	coalesce((SELECT json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code)
-		FROM (SELECT DISTINCT ON (po.party_id) pp.code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
+		FROM (SELECT DISTINCT ON (po.party_id) `+namedPositionParty+` AS code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
 			WHERE po.proposal_id = p.id ORDER BY po.party_id, po.id DESC) x WHERE x.stance <> 'none'), '[]')
-	FROM proposals p JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to`
+	FROM proposals_seen p LEFT JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to`
 
 // proposalListSelect reads a document's proposals ($1) like proposalSelect,
 // but gathers co-sponsors and current positions for the whole document in
@@ -141,15 +149,15 @@ const proposalListSelect = `WITH cos AS (
 		WHERE q.document_id = $1 GROUP BY cs.proposal_id),
 	pos AS (
 		SELECT x.proposal_id, json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code) AS js
-		FROM (SELECT DISTINCT ON (po.proposal_id, po.party_id) po.proposal_id, pp.code, po.stance, po.created_at
+		FROM (SELECT DISTINCT ON (po.proposal_id, po.party_id) po.proposal_id, `+namedPositionParty+` AS code, po.stance, po.created_at
 			FROM positions po JOIN parties pp ON pp.id = po.party_id
 			WHERE po.document_id = $1 AND po.proposal_id IS NOT NULL
 			ORDER BY po.proposal_id, po.party_id, po.id DESC) x
 		WHERE x.stance <> 'none' GROUP BY x.proposal_id)
 	SELECT p.id, p.document_id, p.base_version, p.kind, p.key, p.start_offset, p.end_offset, p.quote, p.text,
-	p.target, p.justification, pa.code, p.party_id, p.status, coalesce(cr.code, ''), p.created_at,
+	p.target, p.justification, coalesce(pa.code, ''), coalesce(p.party_id, 0), p.status, coalesce(cr.code, ''), p.created_at,
 	coalesce(cos.codes, '{}'), coalesce(pos.js, '[]')
-	FROM proposals p JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to
+	FROM proposals_seen p LEFT JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to
 	LEFT JOIN cos ON cos.proposal_id = p.id LEFT JOIN pos ON pos.proposal_id = p.id`
 
 func scanProposal(r pgx.CollectableRow) (negotiation.Proposal, error) {

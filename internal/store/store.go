@@ -23,10 +23,14 @@ import (
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	dsn  string // the owner's address, for migrations
 	log  *slog.Logger
 }
 
-// Open connects to the database at dsn and checks that it answers.
+// Open connects to the database at dsn and checks that it answers. The
+// user of dsn owns the schema (it runs the migrations); the store's
+// connections then work as AppRole, under the row-level rules, with the
+// viewer of each context (WithViewer, AsSystem; none means the public).
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -35,11 +39,19 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
+	if err := withOwner(ctx, dsn, func(conn *pgx.Conn) error { return ensureAppRole(ctx, conn) }); err != nil {
+		return nil, err
+	}
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, `SET ROLE `+AppRole)
+		return err
+	}
+	cfg.PrepareConn = prepareConn
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	s := &Store{pool: pool, log: log}
+	s := &Store{pool: pool, dsn: dsn, log: log}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -61,22 +73,40 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
 }
 
-// Migrate applies the embedded migrations that are not yet applied.
+// withOwner runs fn on a connection of the schema's owner (the user of
+// dsn), outside the pool: migrations and grants need it.
+func withOwner(ctx context.Context, dsn string, fn func(*pgx.Conn) error) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("connect to database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return fn(conn)
+}
+
+// Migrate applies the embedded migrations that are not yet applied, as
+// the schema's owner, and grants the application's role the use of the
+// tables.
 func (s *Store) Migrate(ctx context.Context) error {
-	db := stdlib.OpenDBFromPool(s.pool)
-	defer db.Close()
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	results, err := provider.Up(ctx)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	for _, r := range results {
-		s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
-	}
-	return nil
+	return withOwner(ctx, s.dsn, func(conn *pgx.Conn) error {
+		db := stdlib.OpenDB(*conn.Config())
+		defer db.Close()
+		provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		results, err := provider.Up(ctx)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		for _, r := range results {
+			s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+		}
+		if err := grantAppRole(ctx, conn); err != nil {
+			return fmt.Errorf("grant the application role: %w", err)
+		}
+		return nil
+	})
 }
 
 // inTx runs fn in a transaction and commits when fn returns nil. A write is

@@ -51,8 +51,8 @@ func (s *Store) CreateSuggestion(ctx context.Context, actor negotiation.Actor, s
 }
 
 const suggestionSelect = `SELECT s.id, s.document_id, s.base_version, s.kind, s.key, s.start_offset, s.end_offset, s.quote, s.text,
-	s.justification, p.code, s.party_id, s.created_at, s.proposal_id, coalesce(sp.code, '')
-	FROM suggestions s JOIN parties p ON p.id = s.party_id LEFT JOIN parties sp ON sp.id = s.sponsored_by`
+	s.justification, coalesce(p.code, ''), coalesce(s.party_id, 0), s.created_at, s.proposal_id, coalesce(sp.code, '')
+	FROM suggestions_seen s LEFT JOIN parties p ON p.id = s.party_id LEFT JOIN parties sp ON sp.id = s.sponsored_by`
 
 func scanSuggestion(r pgx.CollectableRow) (Suggestion, error) {
 	var sg Suggestion
