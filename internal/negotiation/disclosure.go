@@ -66,7 +66,7 @@ type Rule struct {
 // Policy is a document's disclosure table: artefact → audience → rule.
 // Preset names the preset it was filled from ("" once edited by hand).
 type Policy struct {
-	Preset string                          `json:"preset"`
+	Preset string                         `json:"preset"`
 	Rules  map[Artefact]map[Audience]Rule `json:"rules"`
 }
 

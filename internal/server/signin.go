@@ -11,8 +11,8 @@ import (
 
 	"github.com/zerodraft/zerodraft/internal/auth"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
-	"github.com/zerodraft/zerodraft/internal/store"
 	"github.com/zerodraft/zerodraft/internal/oidcprovider"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 // setUpSignIn builds the relying party, and the built-in provider unless

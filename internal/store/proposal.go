@@ -135,7 +135,7 @@ const proposalSelect = `SELECT p.id, p.document_id, p.base_version, p.kind, p.ke
 	coalesce((SELECT array_agg(c.code ORDER BY cs.joined_at) FROM proposal_cosponsors cs JOIN parties c ON c.id = cs.party_id
 		WHERE cs.proposal_id = p.id), '{}'),
 	coalesce((SELECT json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code)
-		FROM (SELECT DISTINCT ON (po.party_id) `+namedPositionParty+` AS code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
+		FROM (SELECT DISTINCT ON (po.party_id) ` + namedPositionParty + ` AS code, po.stance, po.created_at FROM positions po JOIN parties pp ON pp.id = po.party_id
 			WHERE po.proposal_id = p.id ORDER BY po.party_id, po.id DESC) x WHERE x.stance <> 'none'), '[]')
 	FROM proposals_seen p LEFT JOIN parties pa ON pa.id = p.party_id LEFT JOIN parties cr ON cr.id = p.credited_to`
 
@@ -149,7 +149,7 @@ const proposalListSelect = `WITH cos AS (
 		WHERE q.document_id = $1 GROUP BY cs.proposal_id),
 	pos AS (
 		SELECT x.proposal_id, json_agg(json_build_object('party', x.code, 'stance', x.stance, 'at', x.created_at) ORDER BY x.code) AS js
-		FROM (SELECT DISTINCT ON (po.proposal_id, po.party_id) po.proposal_id, `+namedPositionParty+` AS code, po.stance, po.created_at
+		FROM (SELECT DISTINCT ON (po.proposal_id, po.party_id) po.proposal_id, ` + namedPositionParty + ` AS code, po.stance, po.created_at
 			FROM positions po JOIN parties pp ON pp.id = po.party_id
 			WHERE po.document_id = $1 AND po.proposal_id IS NOT NULL
 			ORDER BY po.proposal_id, po.party_id, po.id DESC) x
@@ -424,4 +424,3 @@ func proposalHeader(ctx context.Context, tx pgx.Tx, id, partyID int64) (owner, d
 	}
 	return owner, docID, status, err
 }
-
