@@ -87,19 +87,15 @@ func discloseSuggestions(dis negotiation.Disclosure, v negotiation.Viewer, now t
 	return out
 }
 
-// apiListSuggestions shows suggestions apart from proposals: all of them to
-// the secretariat and delegations, an observer's own to that observer.
+// apiListSuggestions shows suggestions apart from proposals, as the
+// document's rules for observers' contributions allow.
 func (s *Server) apiListSuggestions(c echo.Context) error {
 	d, err := s.readDocument(c)
 	if err != nil {
 		return err
 	}
 	v := viewer(c)
-	var only int64
-	if v.PartyKind == negotiation.PartyObserver {
-		only = v.PartyID
-	}
-	list, err := s.store.Suggestions(c.Request().Context(), d.ID, only)
+	list, err := s.store.Suggestions(c.Request().Context(), d.ID)
 	if err != nil {
 		return err
 	}

@@ -52,11 +52,14 @@ func discloseProposals(dis negotiation.Disclosure, v negotiation.Viewer, now tim
 		}
 		switch dis.Sees(v, negotiation.ArtAttributions, own, now) {
 		case negotiation.Anonymous:
-			p.Party = negotiation.AnonymousLabel(n)
-			p.Cosponsors, p.CreditedTo = ownOnly(v, p.Cosponsors), ""
+			p.Party, p.CreditedTo = negotiation.AnonymousLabel(n), ""
 		case negotiation.Hidden:
-			p.Party = ""
-			p.Cosponsors, p.CreditedTo = ownOnly(v, p.Cosponsors), ""
+			p.Party, p.CreditedTo = "", ""
+		}
+		// Co-sponsors are other parties' attributions, even on one's own
+		// proposal.
+		if dis.Sees(v, negotiation.ArtAttributions, false, now) != negotiation.Shown {
+			p.Cosponsors = ownOnly(v, p.Cosponsors)
 		}
 		p.Positions = disclosePositions(dis, v, now, p.Positions)
 		out = append(out, p)

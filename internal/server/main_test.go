@@ -28,14 +28,22 @@ type testEnv struct {
 	url   string
 	store *store.Store
 	token string // sent as Bearer by call; "" for anonymous calls
+	srv   *server.Server
 }
 
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
+	return newEnvOpen(t, store.Open)
+}
+
+// newEnvOpen is newEnv with the store opened by open (store.OpenAsOwner
+// to test the application's checks without the database's).
+func newEnvOpen(t testing.TB, open func(context.Context, string, *slog.Logger) (*store.Store, error)) *testEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, pgtest.NewDatabase(t), log)
+	st, err := open(ctx, pgtest.NewDatabase(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +63,7 @@ func newEnv(t testing.TB) *testEnv {
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)
-	e := &testEnv{t: t, url: hs.URL, store: st}
+	e := &testEnv{t: t, url: hs.URL, store: st, srv: srv}
 	e.token = e.tokenFor("SECRETARIAT", negotiation.PartySecretariat, "officer@un.example")
 	return e
 }

@@ -87,6 +87,10 @@ func New(ctx context.Context, o Options) (*Server, error) {
 // Handler is the server as an http.Handler (for httptest and http.Server).
 func (s *Server) Handler() http.Handler { return s.echo }
 
+// Routes lists every route the server answers: the leak matrix test walks
+// them all, so that a new route cannot escape the disclosure checks.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
 // Serve listens on addr until ctx is cancelled, then shuts down gracefully,
 // letting requests in flight finish for up to 15 seconds.
 func (s *Server) Serve(ctx context.Context, addr string) error {

@@ -113,8 +113,8 @@ func TestBackstopAgreesWithThePredicate(t *testing.T) {
 		dis := negotiation.Disclosure{Policy: p}
 		for name, v := range viewers {
 			ctx := WithViewer(context.Background(), v, func() time.Time { return now })
-			sees := func(a negotiation.Artefact, own bool) bool { return dis.CanSee(v, a, own, now) }
-			named := func(own bool) bool { return dis.Sees(v, negotiation.ArtAttributions, own, now) == negotiation.Shown }
+			sees := func(a negotiation.Artefact, own bool) bool { return dis.Decide(v, a, own, now) != negotiation.Hidden }
+			named := func(own bool) bool { return dis.Decide(v, negotiation.ArtAttributions, own, now) == negotiation.Shown }
 			text := sees(negotiation.ArtText, false)
 			isFRA, isUSA, isNGO := v.PartyID == f.fra.ID, v.PartyID == f.usa.ID, v.PartyID == f.ngo.ID
 			checks := []struct {

@@ -32,6 +32,19 @@ type Store struct {
 // connections then work as AppRole, under the row-level rules, with the
 // viewer of each context (WithViewer, AsSystem; none means the public).
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, log, true)
+}
+
+// OpenAsOwner is Open without the switch to AppRole: the store works as
+// the schema's owner, which (as a superuser, or without FORCE) the
+// row-level rules do not bind. It exists for the tests and benchmarks that
+// measure or check the application's own rules alone; the server never
+// uses it.
+func OpenAsOwner(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, log, false)
+}
+
+func open(ctx context.Context, dsn string, log *slog.Logger, restricted bool) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("database address: %w", err)
@@ -42,9 +55,11 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if err := withOwner(ctx, dsn, func(conn *pgx.Conn) error { return ensureAppRole(ctx, conn) }); err != nil {
 		return nil, err
 	}
-	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-		_, err := conn.Exec(ctx, `SET ROLE `+AppRole)
-		return err
+	if restricted {
+		cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+			_, err := conn.Exec(ctx, `SET ROLE `+AppRole)
+			return err
+		}
 	}
 	cfg.PrepareConn = prepareConn
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

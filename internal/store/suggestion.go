@@ -63,10 +63,10 @@ func scanSuggestion(r pgx.CollectableRow) (Suggestion, error) {
 	return sg, err
 }
 
-// Suggestions lists a document's suggestions; onlyParty, when not 0,
-// limits them to one observer's own.
-func (s *Store) Suggestions(ctx context.Context, docID, onlyParty int64) ([]Suggestion, error) {
-	rows, err := s.pool.Query(ctx, suggestionSelect+` WHERE s.document_id = $1 AND ($2 = 0 OR s.party_id = $2) ORDER BY s.id`, docID, onlyParty)
+// Suggestions lists a document's suggestions that the context's viewer
+// may see.
+func (s *Store) Suggestions(ctx context.Context, docID int64) ([]Suggestion, error) {
+	rows, err := s.pool.Query(ctx, suggestionSelect+` WHERE s.document_id = $1 ORDER BY s.id`, docID)
 	if err != nil {
 		return nil, err
 	}
