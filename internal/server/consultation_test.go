@@ -1,0 +1,370 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+)
+
+// upload posts a multipart comment with files (name → bytes, in order)
+// and returns the status and body.
+func (e *testEnv) upload(path string, fields map[string]string, files ...fileArg) (int, []byte) {
+	e.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	for _, f := range files {
+		fw, err := w.CreateFormFile("file", f.name)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := fw.Write(f.data); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		e.t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", e.url+path, &buf)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
+}
+
+type fileArg struct {
+	name string
+	data []byte
+}
+
+// zipOf builds a zip file with the given entries in order; stored says
+// whether the first entry is stored uncompressed (as ODF requires for
+// "mimetype").
+func zipOf(t *testing.T, stored bool, entries ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for i, e := range entries {
+		method := zip.Deflate
+		if i == 0 && stored {
+			method = zip.Store
+		}
+		w, err := z.CreateHeader(&zip.FileHeader{Name: e[0], Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(e[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func docxBytes(t *testing.T) []byte {
+	return zipOf(t, false,
+		[2]string{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		[2]string{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Submission</w:t></w:r></w:p></w:body></w:document>`})
+}
+
+func odtBytes(t *testing.T) []byte {
+	return zipOf(t, true, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
+		[2]string{"content.xml", `<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`})
+}
+
+const pdfBytes = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+// openDoc makes a document open to consultation and an accredited
+// observer, returning the document's API path and the observer.
+func openDoc(t *testing.T, e *testEnv, symbol string) (string, int64, *testEnv) {
+	t.Helper()
+	c := e.createDoc(symbol, zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	if status, raw := e.call("PUT", doc+"/consultation", map[string]bool{"open": true}, nil); status != 200 {
+		t.Fatalf("open consultation: %d %s", status, raw)
+	}
+	ngo := &testEnv{t: t, url: e.url, token: e.tokenFor("CIEL", negotiation.PartyObserver, "n@ciel.example")}
+	e.accredit("CIEL", "n@ciel.example", time.Now().Add(24*time.Hour))
+	return doc, c.ID, ngo
+}
+
+func TestCommentAttachments(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	doc, docID, ngo := openDoc(t, e, "A/COM/ATT")
+	key, _ := e.keyOf(docID, 1, "Decides")
+
+	status, raw := ngo.upload(doc+"/comments", map[string]string{"body": "Our submission", "key": key},
+		fileArg{"submission.pdf", []byte(pdfBytes)}, fileArg{"brief.docx", docxBytes(t)}, fileArg{"notes.odt", odtBytes(t)})
+	if status != 201 {
+		t.Fatalf("three good files: %d %s", status, raw)
+	}
+	l := e.comments(doc + "/comments")
+	if len(l.Comments) != 1 {
+		t.Fatalf("comments: %+v", l.Comments)
+	}
+	var full struct {
+		Comments []struct {
+			ID          int64
+			Attachments []struct {
+				ID          int64
+				Name        string
+				ContentType string `json:"content_type"`
+				Size        int64
+			}
+		}
+	}
+	e.call("GET", doc+"/comments", nil, &full)
+	atts := full.Comments[0].Attachments
+	wantTypes := []string{"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.oasis.opendocument.text"}
+	if len(atts) != 3 {
+		t.Fatalf("attachments: %+v", atts)
+	}
+	for i, a := range atts {
+		if a.ContentType != wantTypes[i] {
+			t.Errorf("attachment %s detected as %q, want %q", a.Name, a.ContentType, wantTypes[i])
+		}
+	}
+	cid := full.Comments[0].ID
+
+	// Refusals, each leaving nothing behind.
+	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 200)...)
+	for _, tc := range []struct {
+		what   string
+		files  []fileArg
+		status int
+		msg    string
+	}{
+		{"an executable renamed .pdf", []fileArg{{"report.pdf", exe}}, 422, "not a PDF, DOCX, ODT or plain-text"},
+		{"a zip that is no document", []fileArg{{"a.docx", zipOf(t, false, [2]string{"x.txt", "x"})}}, 422, "not a PDF"},
+		{"HTML named .txt", []fileArg{{"page.txt", []byte("<html>\x00</html>")}}, 422, "not a PDF"},
+		{"a file over the limit", []fileArg{{"big.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 3<<20)...)}}, 413, "over the limit of 3 MB"},
+		{"four files", []fileArg{{"1.txt", []byte("a")}, {"2.txt", []byte("b")}, {"3.txt", []byte("c")}, {"4.txt", []byte("d")}}, 413, "at most 3 files"},
+	} {
+		status, raw := ngo.upload(doc+"/comments", map[string]string{"body": "refused: " + tc.what}, tc.files...)
+		if status != tc.status {
+			t.Errorf("%s: %d %s, want %d", tc.what, status, raw, tc.status)
+			continue
+		}
+		if _, msg := apiErr(t, raw); !strings.Contains(msg, tc.msg) {
+			t.Errorf("%s: message %q lacks %q", tc.what, msg, tc.msg)
+		}
+	}
+	if l := e.comments(doc + "/comments"); l.Counts.Visible != 1 {
+		t.Errorf("refused uploads saved comments: %+v", l.Counts)
+	}
+
+	// A 1 GB upload is refused from its declared length, before its body is read.
+	req, _ := http.NewRequest("POST", e.url+doc+"/comments", io.LimitReader(zeroReader{}, 1<<30))
+	req.ContentLength = 1 << 30
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	req.Header.Set("Authorization", "Bearer "+ngo.token)
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != 413 {
+			t.Errorf("1 GB upload: %d", resp.StatusCode)
+		}
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("1 GB upload took %s to refuse", d)
+	}
+
+	// Download: same permission as the comment, always as a download.
+	aPath := fmt.Sprintf("/api/v1/comments/%d/attachments/%d", cid, atts[0].ID)
+	ken := &testEnv{t: t, url: e.url, token: e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")}
+	resp2 := ken.raw("GET", aPath)
+	if resp2.StatusCode != 200 || resp2.Header.Get("Content-Disposition") != `attachment; filename=submission.pdf` ||
+		resp2.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(resp2.Header.Get("Content-Security-Policy"), "sandbox") ||
+		resp2.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("download: %d %v", resp2.StatusCode, resp2.Header)
+	}
+	if body, _ := io.ReadAll(resp2.Body); string(body) != pdfBytes {
+		t.Errorf("downloaded %q", body)
+	}
+	anon := &testEnv{t: t, url: e.url}
+	if r := anon.raw("GET", aPath); r.StatusCode != 401 {
+		t.Errorf("anonymous download: %d", r.StatusCode)
+	}
+	if r := ken.raw("GET", fmt.Sprintf("/api/v1/comments/%d/attachments/%d", cid, atts[0].ID+100)); r.StatusCode != 404 {
+		t.Errorf("a foreign attachment id: %d", r.StatusCode)
+	}
+
+	// Confidential: another observer gets 404 for comment and file.
+	status, raw = ngo.upload(doc+"/comments", map[string]string{"body": "confidential notes", "scope": "secretariat"},
+		fileArg{"notes<script>.html", []byte("plain words, <b>not</b> markup\n")})
+	if status != 201 {
+		t.Fatalf("confidential upload: %d %s", status, raw)
+	}
+	secretID := mustID(t, string(raw))
+	e.call("GET", doc+"/comments", nil, &full)
+	var secretAtt int64
+	for _, c := range full.Comments {
+		if c.ID == secretID {
+			secretAtt = c.Attachments[0].ID
+			if c.Attachments[0].ContentType != "text/plain; charset=utf-8" {
+				t.Errorf("text detected as %q", c.Attachments[0].ContentType)
+			}
+		}
+	}
+	sPath := fmt.Sprintf("/api/v1/comments/%d/attachments/%d", secretID, secretAtt)
+	wwf := &testEnv{t: t, url: e.url, token: e.tokenFor("WWF", negotiation.PartyObserver, "n@wwf.example")}
+	e.accredit("WWF", "n@wwf.example", time.Now().Add(24*time.Hour))
+	for who, env := range map[string]*testEnv{"another observer": wwf, "a state": ken} {
+		if r := env.raw("GET", sPath); r.StatusCode != 404 {
+			t.Errorf("%s downloads a confidential attachment: %d", who, r.StatusCode)
+		}
+	}
+	r := e.raw("GET", sPath)
+	if r.StatusCode != 200 || r.Header.Get("Content-Disposition") != `attachment; filename="notes<script>.html.txt"` {
+		t.Errorf("secretariat download: %d %q", r.StatusCode, r.Header.Get("Content-Disposition"))
+	}
+	if r := ngo.raw("GET", sPath); r.StatusCode != 200 {
+		t.Errorf("the author downloads their confidential attachment: %d", r.StatusCode)
+	}
+
+	// A hidden comment's files are for the secretariat only.
+	if status, raw := e.call("POST", fmt.Sprintf("/api/v1/comments/%d/hide", cid), map[string]string{"reason": "off topic"}, nil); status != 200 {
+		t.Fatalf("hide: %d %s", status, raw)
+	}
+	if r := ken.raw("GET", aPath); r.StatusCode != 404 {
+		t.Errorf("a state downloads a hidden comment's file: %d", r.StatusCode)
+	}
+	if r := e.raw("GET", aPath); r.StatusCode != 200 {
+		t.Errorf("the secretariat downloads a hidden comment's file: %d", r.StatusCode)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// raw sends a request with the env's token and returns the response, its
+// body closed when the test ends.
+func (e *testEnv) raw(method, path string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+var idPattern = regexp.MustCompile(`\d+`)
+
+// mustID reads the first number in s (a path or {"id":…}).
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(idPattern.FindString(s), &n); err != nil {
+		t.Fatalf("no id in %q", s)
+	}
+	return n
+}
+
+func countItems(html string) int { return strings.Count(html, `<li class="comment status-`) }
+
+var moreLink = regexp.MustCompile(`id="comments-more" href="([^"]+)"`)
+
+func TestCommentPagesPaginateAndKeepReplies(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/COM/PAGE", zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	page := fmt.Sprintf("/documents/%d", c.ID)
+	ken := &testEnv{t: t, url: e.url, token: e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")}
+	for i := range 25 {
+		ken.comment(doc, map[string]any{"body": fmt.Sprintf("comment number %d", i)})
+	}
+	status, html := ken.get(page)
+	if status != 200 || countItems(html) != 20 {
+		t.Fatalf("first page: %d, %d comments", status, countItems(html))
+	}
+	if !strings.Contains(html, "25 visible, 0 hidden and 0 withdrawn comments in this thread, replies included.") {
+		t.Errorf("counts missing")
+	}
+	m := moreLink.FindStringSubmatch(html)
+	if m == nil {
+		t.Fatal("no link to the next page")
+	}
+	next := strings.ReplaceAll(m[1], "&amp;", "&")
+	status, html = ken.get(next)
+	if status != 200 || countItems(html) != 5 || !strings.Contains(html, "comment number 24") || strings.Contains(html, "comment number 3<") {
+		t.Errorf("second page %s: %d, %d comments", next, status, countItems(html))
+	}
+	if moreLink.MatchString(html) {
+		t.Error("the last page links to a next one")
+	}
+
+	// A provision's thread; escaping; "on Rev.1" after the text changed.
+	key, _ := e.keyOf(c.ID, 1, "Decides")
+	evil := ken.comment(doc, map[string]any{"key": key, "body": `<script>alert(1)</script> [x](javascript:alert(1))`})
+	reply := e.comment(doc, map[string]any{"parent": evil, "body": "The secretariat answers."})
+	status, html = ken.get(page + "?key=" + key)
+	if status != 200 || countItems(html) != 1 || !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(html, "<script>alert") {
+		t.Errorf("provision thread: %d, %d comments, escaped: %v", status, countItems(html), strings.Contains(html, "&lt;script&gt;"))
+	}
+	if !strings.Contains(html, `1 replies`) {
+		t.Error("reply count missing")
+	}
+	text := strings.Replace(zeroDraft, "Decides to establish", "Decides to set up", 1)
+	if status, raw := e.call("POST", doc+"/versions", map[string]any{"label": "Rev.1", "text": text}, nil); status != 201 {
+		t.Fatalf("new version: %d %s", status, raw)
+	}
+	if _, html = ken.get(page + "?key=" + key); !strings.Contains(html, "on Zero draft; the text has changed since") {
+		t.Error(`no "on <version>" marker after the provision changed`)
+	}
+
+	// Hidden by the secretariat: tombstone with the reason; the reply stays.
+	if status, raw := e.call("POST", fmt.Sprintf("/api/v1/comments/%d/hide", evil), map[string]string{"reason": "a script, not a comment"}, nil); status != 200 {
+		t.Fatalf("hide: %d %s", status, raw)
+	}
+	status, html = ken.get(fmt.Sprintf("%s/comments/%d", page, reply))
+	if status != 200 || !strings.Contains(html, "hidden by the secretariat on ") || !strings.Contains(html, ": a script, not a comment") ||
+		!strings.Contains(html, "The secretariat answers.") || strings.Contains(html, "alert(1)") {
+		t.Errorf("permalink of the reply: %d\n%s", status, html)
+	}
+	if _, html = ken.get(page + "?key=" + key); !strings.Contains(html, "1 visible, 1 hidden and 0 withdrawn") {
+		t.Errorf("provision counts after hiding:\n%s", html)
+	}
+	if status, _ := ken.get(fmt.Sprintf("%s/comments/%d", page, reply+1000)); status != 404 {
+		t.Errorf("permalink of a missing comment: %d", status)
+	}
+}
