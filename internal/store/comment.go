@@ -672,7 +672,7 @@ func deref(s *string) string {
 // later ones are left out of the page and counted with it.
 //
 // $1 document, $2 secretariat, $3 viewer's party, $4 parent (0: top level),
-// $5/$6 cursor, $7 limit, $8 provision key ('' for all), $9 one comment (0: a page).
+// $5/$6 cursor, $7 limit, $8 provision key (” for all), $9 one comment (0: a page).
 const commentPageQuery = `WITH
 	latest AS (SELECT max(number) AS n FROM versions WHERE document_id = $1),
 	counts AS (SELECT count(*) FILTER (WHERE status = 'visible') AS visible, count(*) FILTER (WHERE status = 'hidden') AS hidden,
