@@ -12,18 +12,17 @@ import (
 
 // NormalizeForCampaign reduces a comment's text to what campaign grouping
 // compares: Unicode NFKC (full-width and compatibility forms folded),
-// case-folded, punctuation and symbols dropped, runs of white space made
-// one space. Two submissions of a campaign that differ only in these
-// respects normalise to the same string.
+// case-folded, punctuation and symbols taken as white space, runs of
+// white space made one space ("single-use" and "single use" compare
+// equal). Two submissions of a campaign that differ only in these respects
+// normalise to the same string.
 func NormalizeForCampaign(body string) string {
 	s := cases.Fold().String(norm.NFKC.String(body))
 	var b strings.Builder
 	space := false
 	for _, r := range s {
 		switch {
-		case unicode.IsPunct(r) || unicode.IsSymbol(r):
-			continue
-		case unicode.IsSpace(r):
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
 			space = b.Len() > 0
 			continue
 		}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -368,3 +369,176 @@ func TestCommentPagesPaginateAndKeepReplies(t *testing.T) {
 		t.Errorf("permalink of a missing comment: %d", status)
 	}
 }
+
+func TestCampaignsGroupNearIdenticalSubmissions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	doc, docID, ngo := openDoc(t, e, "A/COM/CAMP")
+	key, _ := e.keyOf(docID, 1, "Decides")
+	var envs []*testEnv
+	for _, code := range []string{"WWF", "GP", "FOE"} {
+		email := "n@" + strings.ToLower(code) + ".example"
+		envs = append(envs, &testEnv{t: t, url: e.url, token: e.tokenFor(code, negotiation.PartyObserver, email)})
+		e.accredit(code, email, time.Now().Add(24*time.Hour))
+	}
+	first := ngo.comment(doc, map[string]any{"key": key, "body": "Protect the ocean: ban single-use plastics now!"})
+	envs[0].comment(doc, map[string]any{"key": key, "body": "  protect the OCEAN — ban single-use plastics now  "})
+	envs[1].comment(doc, map[string]any{"key": key, "body": "Ｐｒｏｔｅｃｔ the ocean; ban single use plastics now."})
+	other := envs[2].comment(doc, map[string]any{"key": key, "body": "Protect the ocean: ban single-use plastics by 2030!"})
+	elsewhere := envs[2].comment(doc, map[string]any{"body": "Protect the ocean: ban single-use plastics now!"})
+
+	var l struct {
+		Comments []struct {
+			ID       int64
+			Campaign *struct {
+				Count       int
+				Signatories []struct{ Party, Author string }
+			}
+		}
+		Counts struct{ Visible int }
+	}
+	e.call("GET", doc+"/comments", nil, &l)
+	if len(l.Comments) != 3 || l.Counts.Visible != 5 {
+		t.Fatalf("thread: %d shown, %d counted; want 3 shown (one campaign), 5 counted", len(l.Comments), l.Counts.Visible)
+	}
+	for _, c := range l.Comments {
+		switch c.ID {
+		case first:
+			if c.Campaign == nil || c.Campaign.Count != 3 || len(c.Campaign.Signatories) != 3 ||
+				c.Campaign.Signatories[0].Party != "CIEL" || c.Campaign.Signatories[2].Party != "GP" {
+				t.Errorf("campaign: %+v", c.Campaign)
+			}
+		case other, elsewhere:
+			if c.Campaign != nil {
+				t.Errorf("comment %d is no campaign: %+v", c.ID, c.Campaign)
+			}
+		default:
+			t.Errorf("comment %d shown though it belongs to the campaign", c.ID)
+		}
+	}
+	var sig struct {
+		Count       int
+		Signatories []struct{ Party string }
+	}
+	if status, raw := e.call("GET", fmt.Sprintf("/api/v1/comments/%d/signatories", first), nil, &sig); status != 200 || sig.Count != 3 {
+		t.Errorf("signatories: %d %s", status, raw)
+	}
+	// Withdrawing the first leaves the campaign, shown at the next one.
+	if status, raw := ngo.call("POST", fmt.Sprintf("/api/v1/comments/%d/withdraw", first), nil, nil); status != 200 {
+		t.Fatalf("withdraw: %d %s", status, raw)
+	}
+	l.Comments = nil // decode afresh: absent fields would keep old values
+	e.call("GET", doc+"/comments", nil, &l)
+	grouped := 0
+	for _, c := range l.Comments {
+		if c.Campaign != nil {
+			grouped++
+			if c.Campaign.Count != 2 || c.ID == first {
+				t.Errorf("after withdrawal: %d %+v", c.ID, c.Campaign)
+			}
+		}
+	}
+	if grouped != 1 || len(l.Comments) != 4 {
+		t.Errorf("after withdrawal: %d shown, %d campaigns", len(l.Comments), grouped)
+	}
+	_, html := e.get(fmt.Sprintf("/documents/%d", docID))
+	if !strings.Contains(html, "Submitted identically or almost identically 2 times") {
+		t.Error("the page does not show the campaign's count")
+	}
+}
+
+func TestNotificationsAndFeed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/COM/NOTE", zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	key, _ := e.keyOf(c.ID, 1, "Decides")
+	ken := &testEnv{t: t, url: e.url, token: e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")}
+	fra := &testEnv{t: t, url: e.url, token: e.tokenFor("FRA", negotiation.PartyState, "d@fra.example")}
+	bra := &testEnv{t: t, url: e.url, token: e.tokenFor("BRA", negotiation.PartyState, "d@bra.example")}
+	if status, raw := fra.call("PUT", doc+"/provisions/"+key+"/follow", nil, nil); status != 200 {
+		t.Fatalf("follow: %d %s", status, raw)
+	}
+	if status, _ := fra.call("PUT", doc+"/provisions/nokey/follow", nil, nil); status != 422 {
+		t.Errorf("follow an unknown provision: %d", status)
+	}
+	kc := ken.comment(doc, map[string]any{"key": key, "body": "Kenya on OP1"})
+	bra.comment(doc, map[string]any{"parent": kc, "body": "Brazil replies"})
+	fra.comment(doc, map[string]any{"key": key, "body": "France's own comment"})
+	e.comment(doc, map[string]any{"key": key, "body": "confidential note", "scope": "secretariat"})
+
+	type notes struct {
+		Notifications []struct {
+			ID       int64
+			Kind     string
+			Link     string
+			Subject  string
+			Document string
+		}
+		Unread int
+	}
+	var kn, fn notes
+	ken.call("GET", "/api/v1/notifications", nil, &kn)
+	if kn.Unread != 1 || len(kn.Notifications) != 1 || kn.Notifications[0].Kind != "comment.reply" || kn.Notifications[0].Subject != "d@bra.example" {
+		t.Errorf("Kenya's notifications: %+v", kn)
+	}
+	fra.call("GET", "/api/v1/notifications", nil, &fn)
+	// Kenya's comment and Brazil's reply, both on the followed provision;
+	// not France's own comment, not the confidential one.
+	if fn.Unread != 2 || len(fn.Notifications) != 2 || fn.Notifications[0].Kind != "comment.provision" || fn.Notifications[0].Document != "A/COM/NOTE" {
+		t.Errorf("France's notifications: %+v", fn)
+	}
+	if status, html := fra.get("/notifications"); status != 200 || !strings.Contains(html, `<span class="badge" title="unread notifications">2</span>`) ||
+		!strings.Contains(html, "d@bra.example commented on a provision you follow in A/COM/NOTE") {
+		t.Errorf("notifications page: %d\n%s", status, html)
+	}
+	if status, _ := ken.call("POST", "/api/v1/notifications/read", map[string]int64{"id": fn.Notifications[0].ID}, nil); status != 404 {
+		t.Errorf("marking someone else's notification read: %d", status)
+	}
+	fra.call("POST", "/api/v1/notifications/read", map[string]int64{"id": fn.Notifications[0].ID}, &fn)
+	if fn.Unread != 1 {
+		t.Errorf("unread after reading one: %d", fn.Unread)
+	}
+	fra.call("DELETE", doc+"/provisions/"+key+"/follow", nil, nil)
+	ken.comment(doc, map[string]any{"key": key, "body": "after unfollowing"})
+	fra.call("GET", "/api/v1/notifications", nil, &fn)
+	if fn.Unread != 1 {
+		t.Errorf("notified after unfollowing: %d unread", fn.Unread)
+	}
+
+	// The Atom feed: same read check; bodies as text; no confidential comment.
+	ken.comment(doc, map[string]any{"body": "<b>bold</b> & brave"})
+	resp := ken.raw("GET", fmt.Sprintf("/documents/%d/comments.atom", c.ID))
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("feed: %d %s", resp.StatusCode, body)
+	}
+	var feed struct {
+		Entries []struct {
+			ID      string `xml:"id"`
+			Content struct {
+				Type string `xml:"type,attr"`
+				Text string `xml:",chardata"`
+			} `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xmlUnmarshal(body, &feed); err != nil {
+		t.Fatalf("feed is not XML: %v\n%s", err, body)
+	}
+	if len(feed.Entries) != 5 || feed.Entries[0].Content.Text != "<b>bold</b> & brave" || feed.Entries[0].Content.Type != "text" {
+		t.Errorf("feed entries: %+v", feed.Entries)
+	}
+	if strings.Contains(string(body), "confidential note") {
+		t.Error("the feed shows a confidential comment to a state")
+	}
+	// Anonymous: sent to sign in, no feed.
+	if r := (&testEnv{t: t, url: e.url}).raw("GET", fmt.Sprintf("/documents/%d/comments.atom", c.ID)); strings.Contains(r.Header.Get("Content-Type"), "atom") {
+		t.Errorf("anonymous feed: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	ngo := &testEnv{t: t, url: e.url, token: e.tokenFor("CIEL", negotiation.PartyObserver, "n@ciel.example")}
+	if r := ngo.raw("GET", fmt.Sprintf("/documents/%d/comments.atom", c.ID)); r.StatusCode != 404 {
+		t.Errorf("an observer reads the feed of a document not open to consultation: %d", r.StatusCode)
+	}
+}
+
+func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }

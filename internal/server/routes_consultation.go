@@ -14,6 +14,7 @@ func (s *Server) consultationRoutes(api, ui *echo.Group) {
 	api.POST("/notifications/read", s.apiReadNotifications)
 
 	ui.POST("/documents/:id/comments", s.postComment)
+	ui.GET("/documents/:id/comments.atom", s.pageCommentFeed)
 	ui.GET("/documents/:id/comments/:cid", s.pageComment)
 	ui.POST("/documents/:id/comments/:cid/:action", s.postCommentAction)
 	ui.POST("/documents/:id/provisions/:key/follow", s.postFollow)

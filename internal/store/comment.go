@@ -753,3 +753,33 @@ func (s *Store) ProvisionCommentCounts(ctx context.Context, docID, viewerParty i
 	}
 	return out, rows.Err()
 }
+
+// FeedSize is how many of the newest comments a document's feed holds.
+const FeedSize = 50
+
+// RecentComments returns a document's newest comments, replies included,
+// that the viewer may see, newest first, with tombstones in place of the
+// bodies of hidden and withdrawn ones (for the secretariat too: a feed
+// leaves the document's pages).
+func (s *Store) RecentComments(ctx context.Context, docID, viewerParty int64, secretariat bool) ([]Comment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.parent_id, c.provision_key, c.proposal_id, u.name, pa.code, c.scope, c.created_at,
+		c.edited_at, c.status, coalesce(c.status_by, ''), c.status_reason, c.status_at, c.body
+		FROM comments c JOIN users u ON u.id = c.author_id JOIN parties pa ON pa.id = c.party_id
+		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3)
+		ORDER BY c.created_at DESC, c.id DESC LIMIT $4`, docID, secretariat, viewerParty, FeedSize)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Comment, error) {
+		var c Comment
+		var by, reason string
+		var statusAt *time.Time
+		err := r.Scan(&c.ID, &c.Parent, &c.Key, &c.Proposal, &c.Author, &c.Party, &c.Scope, &c.CreatedAt, &c.EditedAt,
+			&c.Status, &by, &reason, &statusAt, &c.Body)
+		c.CreatedAt, c.Edited = c.CreatedAt.UTC(), c.EditedAt != nil
+		if c.Status != negotiation.CommentVisible && statusAt != nil {
+			c.Body, c.Tombstone = "", negotiation.Tombstone(c.Status, by, reason, *statusAt)
+		}
+		return c, err
+	})
+}
