@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"github.com/zerodraft/zerodraft/internal/jobs"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/migrations"
 )
@@ -24,7 +25,13 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	jobs *jobs.Client // inserts jobs inside the store's transactions; see UseJobs
 }
+
+// UseJobs gives the store the job queue client with which it schedules work
+// (the adoption at a silence deadline) inside its own transactions. Writes
+// that need a job fail plainly until it is set.
+func (s *Store) UseJobs(c *jobs.Client) { s.jobs = c }
 
 // Open connects to the database at dsn and checks that it answers.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
@@ -76,7 +83,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range results {
 		s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
-	return nil
+	// The job queue's tables come from River's own migrator, never from a
+	// copy of its SQL, so they always match the River version built in.
+	return jobs.Migrate(ctx, s.pool, s.log)
 }
 
 // inTx runs fn in a transaction and commits when fn returns nil. A write is
