@@ -36,6 +36,7 @@ const (
 	ReportComment       Action = "comment.report"      // report someone else's comment to the moderators
 	ModerateComments    Action = "comments.moderate"   // hide or restore a comment with a reason
 	SetCommentWindow    Action = "comments.window"     // set or extend a document's comment window
+	ExportComments      Action = "comments.export"     // export all comments of a document, hidden ones included
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
@@ -138,7 +139,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 		// Anyone signed in who can see the comment may report it; seeing
 		// it is checked per document and comment before this.
 		return nil
-	case ModerateComments, SetCommentWindow:
+	case ModerateComments, SetCommentWindow, ExportComments:
 		if v.isSecretariat() {
 			return nil
 		}

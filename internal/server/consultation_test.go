@@ -3,9 +3,13 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -13,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zerodraft/zerodraft/internal/jobs"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 // upload posts a multipart comment with files (name → bytes, in order)
@@ -542,3 +548,125 @@ func TestNotificationsAndFeed(t *testing.T) {
 }
 
 func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }
+
+// startJobs runs the job queue for the env's server, as serve does.
+func (e *testEnv) startJobs() {
+	e.t.Helper()
+	ws := jobs.NewWorkers()
+	e.store.RegisterWorkers(ws)
+	jc, err := jobs.New(e.store.Pool(), ws, jobs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FetchPollInterval: 100 * time.Millisecond})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.store.UseJobs(jc)
+	if err := jc.Start(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = jc.Stop(ctx)
+	})
+}
+
+func TestCommentExportInTheBackground(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.startJobs()
+	c := e.createDoc("A/COM/EXP", zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	ctx := context.Background()
+	ken, err := e.store.PartyByCode(ctx, "SECRETARIAT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer, err := e.store.UserByEmail(ctx, "officer@un.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1203 // more than one batch of the export
+	first := e.comment(doc, map[string]any{"body": "=HYPERLINK(\"http://x\") first"})
+	reply := e.comment(doc, map[string]any{"parent": first, "body": "a reply, with \"quotes\",\nand a line break"})
+	for i := range n - 2 {
+		if _, err := e.store.CreateComment(ctx, negotiation.Actor{Name: "test"}, store.NewComment{DocumentID: c.ID,
+			Body: fmt.Sprintf("bulk comment %d", i), UserID: officer.ID, PartyID: ken.ID, Secretariat: true, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.call("POST", fmt.Sprintf("/api/v1/comments/%d/hide", first), map[string]string{"reason": "spam"}, nil)
+
+	kenEnv := &testEnv{t: t, url: e.url, token: e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")}
+	if status, _ := kenEnv.call("POST", doc+"/comments/exports", map[string]string{"format": "csv"}, nil); status != 403 {
+		t.Errorf("a state exports comments: %d", status)
+	}
+	if status, _ := e.call("POST", doc+"/comments/exports", map[string]string{"format": "xls"}, nil); status != 422 {
+		t.Errorf("an unknown format: %d", status)
+	}
+	files := map[string][]byte{}
+	for _, format := range []string{"csv", "json"} {
+		var st struct {
+			ID          int64
+			Status      string
+			Done, Total int
+			StatusURL   string  `json:"status_url"`
+			Download    *string `json:"download"`
+		}
+		if status, raw := e.call("POST", doc+"/comments/exports", map[string]string{"format": format}, &st); status != 202 {
+			t.Fatalf("start %s export: %d %s", format, status, raw)
+		}
+		if status, _ := e.call("GET", st.StatusURL+"/file", nil, nil); st.Status == "queued" && status != 409 {
+			t.Errorf("download of a queued export: %d", status)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for st.Status != "done" && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+			e.call("GET", st.StatusURL, nil, &st)
+			if st.Done > st.Total {
+				t.Errorf("progress %d of %d", st.Done, st.Total)
+			}
+		}
+		if st.Status != "done" || st.Done != n || st.Download == nil {
+			t.Fatalf("%s export: %+v", format, st)
+		}
+		resp := e.raw("GET", *st.Download)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+		}
+		files[format] = body
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != n+1 || records[0][0] != "id" {
+		t.Fatalf("csv: %d rows, header %v", len(records), records[0])
+	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	if r := records[1]; r[col["id"]] != fmt.Sprint(first) || r[col["hidden"]] != "true" || r[col["status_reason"]] != "spam" ||
+		!strings.HasPrefix(r[col["body"]], "'=HYPERLINK") {
+		t.Errorf("first row: %v", r)
+	}
+	if r := records[2]; r[col["parent"]] != fmt.Sprint(first) || r[col["hidden"]] != "false" || r[col["body"]] != "a reply, with \"quotes\",\nand a line break" {
+		t.Errorf("reply row: %v", r)
+	}
+	var js struct {
+		Comments []struct {
+			ID     int64
+			Parent *int64
+			Hidden bool
+		}
+	}
+	if err := json.Unmarshal(files["json"], &js); err != nil {
+		t.Fatal(err)
+	}
+	if len(js.Comments) != n || !js.Comments[0].Hidden || js.Comments[1].ID != reply || *js.Comments[1].Parent != first {
+		t.Errorf("json export: %d comments, first %+v", len(js.Comments), js.Comments[:2])
+	}
+	if status, html := e.get(fmt.Sprintf("/documents/%d/comments/export", c.ID)); status != 200 || strings.Count(html, `class="export-done"`) != 2 {
+		t.Errorf("exports page: %d", status)
+	}
+}
