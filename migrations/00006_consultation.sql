@@ -27,6 +27,8 @@ ALTER TABLE comments ADD COLUMN campaign_key text;
 CREATE INDEX comments_campaign_idx ON comments (document_id, campaign_key, created_at, id) WHERE campaign_key IS NOT NULL;
 -- Per-provision threads and counts.
 CREATE INDEX comments_key_idx ON comments (document_id, provision_key, created_at, id) WHERE parent_id IS NULL;
+-- A thread's counts by status, read from the index alone.
+CREATE INDEX comments_counts_idx ON comments (document_id, provision_key, status) INCLUDE (scope, confidential_party);
 -- "Replies to my comments" for notifications and exports by author.
 CREATE INDEX comments_author_idx ON comments (author_id);
 

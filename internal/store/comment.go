@@ -693,20 +693,21 @@ const commentPageQuery = `WITH
 		u.name, pa.code, p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
 		(SELECT count(*) FROM comments r WHERE r.parent_id = p.id AND (r.scope = 'public' OR $2 OR r.confidential_party = $3)),
 		coalesce(cur.number, ''), coalesce(cur.text IS DISTINCT FROM old.text AND p.version_number <> l.n, false), coalesce(p.depth, 0),
-		camp.n, coalesce(camp.who, '[]'), coalesce(att.list, '[]'), coalesce(p.author_id, 0)
+		camp.n, coalesce(camp_who.who, '[]'), coalesce(att.list, '[]'), coalesce(p.author_id, 0)
 	FROM counts n CROSS JOIN latest l LEFT JOIN page p ON true
 	LEFT JOIN users u ON u.id = p.author_id
 	LEFT JOIN parties pa ON pa.id = p.party_id
 	LEFT JOIN versions v ON v.document_id = p.document_id AND v.number = p.version_number
 	LEFT JOIN provisions cur ON cur.document_id = p.document_id AND cur.version_number = l.n AND cur.key = p.provision_key
 	LEFT JOIN provisions old ON old.document_id = p.document_id AND old.version_number = p.version_number AND old.key = p.provision_key
-	LEFT JOIN LATERAL (SELECT count(*) AS n,
-		(SELECT jsonb_agg(jsonb_build_object('comment', s.id, 'author', s.name, 'party', s.code, 'created_at', s.created_at) ORDER BY s.created_at, s.id)
-			FROM (SELECT e.id, e.created_at, su.name, sp.code FROM comments e JOIN users su ON su.id = e.author_id JOIN parties sp ON sp.id = e.party_id
-				WHERE e.document_id = p.document_id AND e.campaign_key = p.campaign_key AND e.status = 'visible'
-				AND (e.scope = 'public' OR $2 OR e.confidential_party = $3) ORDER BY e.created_at, e.id LIMIT ` + "100" + `) s) AS who
-		FROM comments e WHERE p.campaign_key IS NOT NULL AND p.status = 'visible' AND e.document_id = p.document_id
+	LEFT JOIN LATERAL (SELECT count(*) AS n FROM comments e
+		WHERE p.campaign_key IS NOT NULL AND p.status = 'visible' AND e.document_id = p.document_id
 		AND e.campaign_key = p.campaign_key AND e.status = 'visible' AND (e.scope = 'public' OR $2 OR e.confidential_party = $3)) camp ON true
+	LEFT JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('comment', s.id, 'author', s.name, 'party', s.code, 'created_at', s.created_at)
+			ORDER BY s.created_at, s.id) AS who
+		FROM (SELECT e.id, e.created_at, su.name, sp.code FROM comments e JOIN users su ON su.id = e.author_id JOIN parties sp ON sp.id = e.party_id
+			WHERE camp.n > 1 AND e.document_id = p.document_id AND e.campaign_key = p.campaign_key AND e.status = 'visible'
+			AND (e.scope = 'public' OR $2 OR e.confidential_party = $3) ORDER BY e.created_at, e.id LIMIT ` + "100" + `) s) camp_who ON true
 	LEFT JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, 'size', a.size) ORDER BY a.id) AS list
 		FROM comment_attachments a WHERE a.comment_id = p.id) att ON true
 	ORDER BY p.created_at, p.id`
