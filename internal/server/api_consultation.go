@@ -31,6 +31,9 @@ func readCommentRequest(c echo.Context) (commentRequest, []store.NewAttachment, 
 	r := c.Request()
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
+	case mt == "application/x-www-form-urlencoded":
+		req, err := commentFields(c.FormValue)
+		return req, nil, err
 	case mt != "multipart/form-data":
 		return req, nil, decodeJSON(c, &req)
 	case r.MultipartForm != nil:

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -668,5 +669,50 @@ func TestCommentExportInTheBackground(t *testing.T) {
 	}
 	if status, html := e.get(fmt.Sprintf("/documents/%d/comments/export", c.ID)); status != 200 || strings.Count(html, `class="export-done"`) != 2 {
 		t.Errorf("exports page: %d", status)
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// A comment refused on the page shows the form again with the message and
+// everything typed; nothing is saved.
+func TestCommentFormKeepsTextOnRefusal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createDoc("A/COM/FORM", zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")
+	b := e.browserAs("d@ken.example")
+	page := fmt.Sprintf("/documents/%d", c.ID)
+	_, html := b.get(page)
+	m := csrfField.FindStringSubmatch(html)
+	if m == nil {
+		t.Fatal("no CSRF field on the document page")
+	}
+	csrf := htmlUnescape(m[1])
+	long := strings.Repeat("é", 10001)
+	resp, html := b.post(page+"/comments", url.Values{"_csrf": {csrf}, "body": {long}})
+	if resp.StatusCode != 413 || !strings.Contains(html, "the limit is 10000") || !strings.Contains(html, long) {
+		t.Errorf("over-long comment: %d, message or text missing", resp.StatusCode)
+	}
+	resp, html = b.post(page+"/comments", url.Values{"_csrf": {csrf}, "body": {"  "}})
+	if resp.StatusCode != 422 || !strings.Contains(html, "the comment is empty") {
+		t.Errorf("empty comment: %d", resp.StatusCode)
+	}
+	target := e.comment(doc, map[string]any{"body": "to be hidden"})
+	e.call("POST", fmt.Sprintf("/api/v1/comments/%d/hide", target), map[string]string{"reason": "duplicate"}, nil)
+	resp, html = b.post(page+"/comments", url.Values{"_csrf": {csrf}, "body": {"My careful reply"}, "parent": {fmt.Sprint(target)}})
+	if resp.StatusCode != 422 || !strings.Contains(html, "is hidden by the secretariat and takes no replies") || !strings.Contains(html, "My careful reply") {
+		t.Errorf("reply to a hidden comment: %d", resp.StatusCode)
+	}
+	if resp, _ := b.do("POST", page+"/comments", url.Values{"body": {"no token"}}, "cross-site"); resp.StatusCode != 403 {
+		t.Errorf("a form from another site without CSRF token: %d", resp.StatusCode)
+	}
+	if l := e.comments(doc + "/comments"); l.Counts.Visible+l.Counts.Hidden != 1 {
+		t.Errorf("refused forms saved comments: %+v", l.Counts)
+	}
+	resp, _ = b.post(page+"/comments", url.Values{"_csrf": {csrf}, "body": {"Accepted from the form"}})
+	if resp.StatusCode != 200 || !strings.Contains(resp.Request.URL.Path, page+"/comments/") {
+		t.Errorf("accepted comment: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 }
