@@ -149,6 +149,15 @@ CREATE POLICY comment_edits_read ON comment_edits FOR SELECT
     USING (zd_unrestricted() OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id));
 CREATE POLICY comment_edits_insert ON comment_edits FOR INSERT WITH CHECK (true);
 
+-- Attachments: a comment's files where the comment is visible and the
+-- rules show attachments (its own party always sees them).
+ALTER TABLE comment_attachments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE comment_attachments FORCE ROW LEVEL SECURITY;
+CREATE POLICY comment_attachments_read ON comment_attachments FOR SELECT
+    USING (zd_unrestricted() OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id
+        AND (c.party_id = zd_party() OR c.document_id = ANY ((SELECT zd_docs('attachments'))::bigint[]))));
+CREATE POLICY comment_attachments_insert ON comment_attachments FOR INSERT WITH CHECK (true);
+
 -- Attributions in clear only where the rules name them: the store reads
 -- proposals, suggestions and comments through these views, which blank the
 -- party (and the person) otherwise, and positions' parties through
@@ -177,12 +186,15 @@ CREATE VIEW comments_seen WITH (security_invoker = true) AS
     SELECT id, document_id, parent_id, depth, provision_key, proposal_id, version_number, body, scope, confidential_party,
         CASE WHEN zd_named(document_id, party_id) THEN author_id END AS author_id,
         CASE WHEN zd_named(document_id, party_id) THEN party_id END AS party_id,
-        author_kind, status, status_by, status_reason, status_at, reviewed, report_count, edited_at, created_at
+        author_kind, status, status_by, status_reason, status_at, reviewed, report_count, edited_at, created_at, campaign_key
     FROM comments;
 
 -- +goose Down
 DROP VIEW comments_seen, suggestions_seen, proposals_seen;
 DROP FUNCTION zd_named(bigint, bigint);
+DROP POLICY comment_attachments_read ON comment_attachments;
+DROP POLICY comment_attachments_insert ON comment_attachments;
+ALTER TABLE comment_attachments DISABLE ROW LEVEL SECURITY;
 DROP POLICY comment_edits_read ON comment_edits;
 DROP POLICY comment_edits_insert ON comment_edits;
 ALTER TABLE comment_edits DISABLE ROW LEVEL SECURITY;

@@ -13,8 +13,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/zerodraft/zerodraft/internal/config"
+	"github.com/zerodraft/zerodraft/internal/jobs"
 	"github.com/zerodraft/zerodraft/internal/pgcluster"
 	"github.com/zerodraft/zerodraft/internal/server"
 	"github.com/zerodraft/zerodraft/internal/store"
@@ -79,6 +81,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err := seed(ctx, cfg, st, log, stdout, stderr); err != nil {
 		return err
 	}
+	stopJobs, err := startJobs(ctx, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	srv, err := server.New(ctx, server.Options{
 		Store: st, Logger: log, BaseURL: cfg.BaseURL,
 		OIDC:        server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret},
@@ -95,6 +102,32 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	err = srv.Serve(ctx, cfg.Addr)
 	log.Info("zerodraft stopped")
 	return err
+}
+
+// startJobs starts the durable job queue with every worker this binary
+// has, and gives the store its client. The returned function stops it
+// gracefully (after the HTTP server, so no request inserts a job into a
+// stopped client), waiting up to 15 seconds for jobs in progress.
+func startJobs(ctx context.Context, st *store.Store, log *slog.Logger) (func(), error) {
+	ws := jobs.NewWorkers()
+	st.RegisterWorkers(ws)
+	jc, err := jobs.New(st.Pool(), ws, jobs.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	st.UseJobs(jc)
+	// Not ctx: cancelling the context given to Start cancels jobs in
+	// progress; a signal should end them gracefully through Stop.
+	if err := jc.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, err
+	}
+	return func() {
+		stop, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := jc.Stop(stop); err != nil {
+			log.Error("stop job queue", "err", err)
+		}
+	}, nil
 }
 
 // openStore connects to DATABASE_URL, or starts the embedded cluster under

@@ -37,6 +37,7 @@ const (
 	ModerateComments    Action = "comments.moderate"   // hide or restore a comment with a reason
 	SetCommentWindow    Action = "comments.window"     // set or extend a document's comment window
 	SetDisclosure       Action = "disclosure.set"      // set a document's disclosure policy
+	ExportComments      Action = "comments.export"     // export all comments of a document, hidden ones included
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
@@ -155,7 +156,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 		// Anyone signed in who can see the comment may report it; seeing
 		// it is checked per document and comment before this.
 		return nil
-	case ModerateComments, SetCommentWindow:
+	case ModerateComments, SetCommentWindow, ExportComments:
 		if v.isSecretariat() {
 			return nil
 		}

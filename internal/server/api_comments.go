@@ -69,7 +69,8 @@ type commentRequest struct {
 }
 
 // apiCreateComment adds a comment on the document, a provision (by key) or
-// a proposal, or a reply to a comment of the same document.
+// a proposal, or a reply to a comment of the same document. A multipart
+// request carries the same fields and up to attachment.MaxFiles files.
 func (s *Server) apiCreateComment(c echo.Context) error {
 	d, err := s.readDocument(c)
 	if err != nil {
@@ -78,35 +79,42 @@ func (s *Server) apiCreateComment(c echo.Context) error {
 	if err := s.authorize(c, negotiation.Comment, d.ID); err != nil {
 		return err
 	}
-	var req commentRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	body, err := negotiation.CommentBody(req.Body)
+	req, files, err := readCommentRequest(c)
 	if err != nil {
 		return err
 	}
-	var scope negotiation.CommentScope
-	if req.Scope != "" {
-		if scope, err = negotiation.ParseCommentScope(req.Scope); err != nil {
-			return err
-		}
-	}
-	if req.Key != "" && req.Proposal != 0 {
-		return negotiation.Errorf(negotiation.EInvalid, "a comment is on a provision (key) or on a proposal, not both")
-	}
-	if req.Parent != 0 && (req.Key != "" || req.Proposal != 0) {
-		return negotiation.Errorf(negotiation.EInvalid, "a reply belongs to the thread of its parent; leave out key and proposal")
-	}
-	v := viewer(c)
-	id, err := s.store.CreateComment(c.Request().Context(), v.Actor(), store.NewComment{
-		DocumentID: d.ID, Key: req.Key, ProposalID: req.Proposal, ParentID: req.Parent, Body: body, Scope: scope,
-		UserID: v.UserID, PartyID: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat, At: s.now(),
-	})
+	id, err := s.createComment(c, d.ID, req, files)
 	if err != nil {
 		return err
 	}
 	return created(c, map[string]any{"id": id})
+}
+
+// createComment checks a comment request and stores it with its files;
+// the caller has authorised the viewer to comment on the document.
+func (s *Server) createComment(c echo.Context, docID int64, req commentRequest, files []store.NewAttachment) (int64, error) {
+	body, err := negotiation.CommentBody(req.Body)
+	if err != nil {
+		return 0, err
+	}
+	var scope negotiation.CommentScope
+	if req.Scope != "" {
+		if scope, err = negotiation.ParseCommentScope(req.Scope); err != nil {
+			return 0, err
+		}
+	}
+	if req.Key != "" && req.Proposal != 0 {
+		return 0, negotiation.Errorf(negotiation.EInvalid, "a comment is on a provision (key) or on a proposal, not both")
+	}
+	if req.Parent != 0 && (req.Key != "" || req.Proposal != 0) {
+		return 0, negotiation.Errorf(negotiation.EInvalid, "a reply belongs to the thread of its parent; leave out key and proposal")
+	}
+	v := viewer(c)
+	return s.store.CreateComment(c.Request().Context(), v.Actor(), store.NewComment{
+		DocumentID: docID, Key: req.Key, ProposalID: req.Proposal, ParentID: req.Parent, Body: body, Scope: scope,
+		UserID: v.UserID, PartyID: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat, At: s.now(),
+		Attachments: files,
+	})
 }
 
 // apiListComments answers one page of a document's top-level comments, or
@@ -132,7 +140,7 @@ func (s *Server) apiListComments(c echo.Context) error {
 		}
 		parent = ca.ID
 	}
-	page, err := s.commentPage(c, d, parent, after)
+	page, err := s.commentPage(c, d, store.CommentQuery{ParentID: parent, After: after, Key: c.QueryParam("key")})
 	if err != nil {
 		return err
 	}
@@ -144,24 +152,52 @@ func (s *Server) apiListComments(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"comments": page.Comments, "next": next, "counts": page.Counts})
 }
 
-// commentPage reads one page of a document's thread (parent 0: top level)
-// as the viewer may see it: only comments by the kinds of author the
-// document's rules show, and authors named only where attributions are.
-func (s *Server) commentPage(c echo.Context, d negotiation.Document, parent int64, after *store.CommentCursor) (store.CommentPage, error) {
+// commentViewer is the viewer as the comment queries need it: which
+// authors' comments the document's rules show them.
+func (s *Server) commentViewer(c echo.Context, d negotiation.Document) store.CommentViewer {
 	v := viewer(c)
-	now := s.now()
-	page, err := s.store.Comments(c.Request().Context(), store.CommentQuery{
-		DocumentID: d.ID, ParentID: parent, After: after,
-		ViewerParty: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat,
-		AuthorKinds: negotiation.VisibleAuthorKinds(d.Disclosure, v, now),
-	})
+	return store.CommentViewer{ViewerParty: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat,
+		AuthorKinds: negotiation.VisibleAuthorKinds(d.Disclosure, v, s.now())}
+}
+
+// commentPage reads one page of a document's thread (q without document
+// or viewer) as the viewer may see it: only comments by the kinds of
+// author the document's rules show, and authors named only where the
+// rules name them.
+func (s *Server) commentPage(c echo.Context, d negotiation.Document, q store.CommentQuery) (store.CommentPage, error) {
+	q.DocumentID, q.CommentViewer = d.ID, s.commentViewer(c, d)
+	page, err := s.store.Comments(c.Request().Context(), q)
 	for i := range page.Comments {
 		cm := &page.Comments[i]
-		if d.Disclosure.Sees(v, negotiation.ArtAttributions, v.OwnsCode(cm.Party), now) != negotiation.Shown {
-			cm.Author, cm.Party = "", ""
+		if !d.Disclosure.CanSee(viewer(c), negotiation.ArtAttachments, viewer(c).OwnsCode(cm.Party), s.now()) {
+			cm.Attachments = nil
+		}
+		if !s.namesAuthor(c, d, cm.Party) {
+			cm.Author, cm.Party, cm.AuthorID = "", "", 0
+		}
+		if cm.Campaign != nil {
+			cm.Campaign.Signatories = s.discloseSignatories(c, d, cm.Campaign.Signatories)
 		}
 	}
 	return page, err
+}
+
+// namesAuthor tells whether the viewer may see who wrote a comment by
+// the party party.
+func (s *Server) namesAuthor(c echo.Context, d negotiation.Document, party string) bool {
+	v := viewer(c)
+	return d.Disclosure.Sees(v, negotiation.ArtAttributions, v.OwnsCode(party), s.now()) == negotiation.Shown
+}
+
+// discloseSignatories blanks the signatories of a campaign the viewer may
+// not see named.
+func (s *Server) discloseSignatories(c echo.Context, d negotiation.Document, list []store.Signatory) []store.Signatory {
+	for i := range list {
+		if !s.namesAuthor(c, d, list[i].Party) {
+			list[i].Author, list[i].Party = "", ""
+		}
+	}
+	return list
 }
 
 // encodeCursor makes an opaque page cursor: base64url of a small JSON.
@@ -200,6 +236,11 @@ func (s *Server) authorizeComment(c echo.Context, raw string, action negotiation
 	ca, err := s.store.CommentAccess(c.Request().Context(), id)
 	if err == nil {
 		err = negotiation.AuthorizeComment(v, action, ca, s.now())
+	}
+	if err != nil && !v.SignedIn() && negotiation.ErrorCode(err) == negotiation.ENotFound {
+		// As for documents: an anonymous visitor learns nothing from the
+		// difference between "no such comment" and "not public".
+		err = negotiation.Errorf(negotiation.EUnauthorized, "sign in to continue")
 	}
 	if err != nil && v.SignedIn() && negotiation.ErrorCode(err) != negotiation.EInternal {
 		if aerr := s.store.RecordDenial(c.Request().Context(), v.Actor(), string(action), "comment", raw); aerr != nil {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,6 +40,7 @@ type leakDoc struct {
 	id                    int64
 	key                   string
 	proposal, comment, sg int64
+	attachment, export    int64
 }
 
 // leakParams fills the routes' parameters; a route with any other
@@ -47,7 +49,7 @@ type leakDoc struct {
 func leakParams(d leakDoc) map[string]string {
 	return map[string]string{
 		":id": fmt.Sprint(d.id), ":n": "1", ":pid": fmt.Sprint(d.proposal), ":cid": fmt.Sprint(d.comment),
-		":sid": fmt.Sprint(d.sg), ":key": d.key, ":code": "QQFRA",
+		":sid": fmt.Sprint(d.sg), ":key": d.key, ":code": "QQFRA", ":aid": fmt.Sprint(d.attachment), ":eid": fmt.Sprint(d.export),
 	}
 }
 
@@ -83,6 +85,7 @@ func TestLeakMatrixApplicationOnly(t *testing.T) {
 }
 
 func leakMatrix(t *testing.T, e *testEnv) {
+	e.startJobs()
 	d, canaries, auds := leakFixture(t, e)
 	now := time.Now()
 	past, future := now.Add(-time.Hour), now.Add(24*time.Hour)
@@ -278,7 +281,9 @@ func leakFixture(t *testing.T, e *testEnv) (leakDoc, []canary, []audience) {
 		t.Fatalf("member comment: %d %s", status, raw)
 	}
 	var com struct{ ID int64 }
-	if status, raw := ngo.call("POST", fmt.Sprintf("/api/v1/documents/%d/comments", id), map[string]any{"body": "CANARY-OBSERVER-COMMENT", "key": key}, &com); status != http.StatusCreated {
+	status, raw := ngo.upload(fmt.Sprintf("/api/v1/documents/%d/comments", id), map[string]string{"body": "CANARY-OBSERVER-COMMENT", "key": key},
+		fileArg{"CANARY-ATTACHMENT.txt", []byte("CANARY-FILE-CONTENT")})
+	if status != http.StatusCreated || json.Unmarshal(raw, &com) != nil {
 		t.Fatalf("observer comment: %d %s", status, raw)
 	}
 	if status, raw := ngo.call("POST", fmt.Sprintf("/api/v1/documents/%d/comments", id), map[string]any{"body": "CANARY-CONFIDENTIAL", "scope": "secretariat"}, nil); status != http.StatusCreated {
@@ -289,7 +294,21 @@ func leakFixture(t *testing.T, e *testEnv) (leakDoc, []canary, []audience) {
 		"key": key, "text": "CANARY-SUGGESTION"}, &sg); status != http.StatusCreated {
 		t.Fatalf("suggestion: %d %s", status, raw)
 	}
-	d := leakDoc{id: id, key: key, proposal: prop.ID, comment: com.ID, sg: sg.ID}
+	var thread struct {
+		Comments []struct {
+			ID          int64
+			Attachments []struct{ ID int64 }
+		}
+	}
+	e.call("GET", fmt.Sprintf("/api/v1/documents/%d/comments?key=%s", id, key), nil, &thread)
+	if len(thread.Comments) != 1 || len(thread.Comments[0].Attachments) != 1 {
+		t.Fatalf("the observer's comment and its attachment: %+v", thread)
+	}
+	var export struct{ ID int64 }
+	if status, raw := e.call("POST", fmt.Sprintf("/api/v1/documents/%d/comments/exports", id), map[string]string{"format": "csv"}, &export); status != http.StatusAccepted {
+		t.Fatalf("export: %d %s", status, raw)
+	}
+	d := leakDoc{id: id, key: key, proposal: prop.ID, comment: com.ID, sg: sg.ID, attachment: thread.Comments[0].Attachments[0].ID, export: export.ID}
 
 	until, expired := time.Now().Add(24*time.Hour), time.Now().Add(-24*time.Hour)
 	auds := []audience{
@@ -370,6 +389,8 @@ func leakCanaries() []canary {
 		{"n@qqngo.example", func(dis negotiation.Disclosure, a audience, now time.Time) bool {
 			return own(a, "QQNGO") || a.viewer.PartyKind == negotiation.PartySecretariat || (text(dis, a, now) && named(negotiation.ArtObserverComments, "QQNGO")(dis, a, now))
 		}},
+		{"CANARY-ATTACHMENT", and(and(text, sees(negotiation.ArtObserverComments, "QQNGO")), sees(negotiation.ArtAttachments, "QQNGO"))},
+		{"CANARY-FILE-CONTENT", and(and(text, sees(negotiation.ArtObserverComments, "QQNGO")), sees(negotiation.ArtAttachments, "QQNGO"))},
 		{"CANARY-CONFIDENTIAL", func(dis negotiation.Disclosure, a audience, now time.Time) bool {
 			return own(a, "QQNGO") || a.viewer.PartyKind == negotiation.PartySecretariat
 		}},

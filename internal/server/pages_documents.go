@@ -96,8 +96,9 @@ func (s *Server) formError(c echo.Context, err error, page, title string, msg *s
 }
 
 type documentPage struct {
-	Doc    negotiation.Document
-	Latest negotiation.Version
+	Doc     negotiation.Document
+	Latest  negotiation.Version
+	Threads *threadsView // the comment section (pages_consultation.go)
 }
 
 func (s *Server) pageDocument(c echo.Context) error {
@@ -109,7 +110,11 @@ func (s *Server) pageDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest})
+	threads, err := s.commentThreads(c, d, latest.Provisions)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads})
 }
 
 type versionPage struct {

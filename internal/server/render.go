@@ -40,13 +40,14 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }}
+	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }, "threads": threadArgs, "withc": withComment}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials.html", f)
+		// partials_<area>.html files hold each area's shared pieces.
+		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)
 		}
@@ -83,6 +84,16 @@ type view struct {
 	Viewer    negotiation.Viewer
 	static    string
 	Data      any
+	unread    func() int
+}
+
+// Unread counts the viewer's unread notifications, for the header; only
+// pages that show it ask.
+func (v view) Unread() int {
+	if v.unread == nil {
+		return 0
+	}
+	return v.unread()
 }
 
 // Static gives the fingerprinted address of a static file.
@@ -97,6 +108,15 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 	v := view{
 		Translator: translator(c), Title: title, CSRF: csrf, Languages: s.pages.languages,
 		Path: c.Request().URL.RequestURI(), Viewer: viewer(c), static: s.pages.staticHash, Data: data,
+	}
+	if v.Viewer.SignedIn() {
+		v.unread = func() int {
+			n, err := s.store.UnreadNotifications(c.Request().Context(), v.Viewer.UserID)
+			if err != nil {
+				s.log.Warn("count unread notifications", "err", err)
+			}
+			return n
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

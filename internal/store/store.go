@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"github.com/zerodraft/zerodraft/internal/jobs"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/migrations"
 )
@@ -25,7 +26,13 @@ type Store struct {
 	pool *pgxpool.Pool
 	dsn  string // the owner's address, for migrations
 	log  *slog.Logger
+	jobs *jobs.Client // inserts jobs inside the store's transactions; see UseJobs
 }
+
+// UseJobs gives the store the job queue client with which it schedules work
+// (the adoption at a silence deadline) inside its own transactions. Writes
+// that need a job fail plainly until it is set.
+func (s *Store) UseJobs(c *jobs.Client) { s.jobs = c }
 
 // Open connects to the database at dsn and checks that it answers. The
 // user of dsn owns the schema (it runs the migrations); the store's
@@ -117,6 +124,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		for _, r := range results {
 			s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 		}
+		// The job queue's tables come from River's own migrator, never
+		// from a copy of its SQL, so they always match the River version
+		// built in.
+		if err := migrateJobs(ctx, s.dsn, s.log); err != nil {
+			return err
+		}
 		if err := grantAppRole(ctx, conn); err != nil {
 			return fmt.Errorf("grant the application role: %w", err)
 		}
@@ -179,4 +192,14 @@ func (s *Store) AuditTrail(ctx context.Context, objectType, objectID string) ([]
 func isUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}
+
+// migrateJobs runs River's migrations as the schema's owner.
+func migrateJobs(ctx context.Context, dsn string, log *slog.Logger) error {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("connect to database: %w", err)
+	}
+	defer pool.Close()
+	return jobs.Migrate(ctx, pool, log)
 }
