@@ -10,7 +10,6 @@ import (
 
 	"github.com/gorilla/feeds"
 	"github.com/labstack/echo/v4"
-
 )
 
 // pageCommentFeed is a document's Atom feed of its newest comments, for
