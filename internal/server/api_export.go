@@ -1,0 +1,127 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zerodraft/zerodraft/internal/export"
+	"github.com/zerodraft/zerodraft/internal/export/docx"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+)
+
+// Exports: the handlers only authorise, load and name the file; the
+// formats are written by internal/export and its subpackages, which the
+// public final-text page uses as well.
+
+// secretariatAuthor is the author of tracked changes that no proposal
+// accounts for: the secretariat issued the version.
+const secretariatAuthor = "Secretariat"
+
+// apiExportVersion serves GET /api/v1/documents/:id/versions/:n/export
+// ?format=docx|pdf|akn|txt|json[&against=M]. The version is read under the
+// same check as reading it, so an invisible one answers 404.
+func (s *Server) apiExportVersion(c echo.Context) error {
+	d, err := s.readDocument(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.readVersion(c, c.Param("n"))
+	if err != nil {
+		return err
+	}
+	return s.exportVersion(c, d, v)
+}
+
+// exportVersion writes version v of d in the ?format asked for.
+func (s *Server) exportVersion(c echo.Context, d negotiation.Document, v negotiation.Version) error {
+	m := export.MetaOf(d, v)
+	format := c.QueryParam("format")
+	if against := c.QueryParam("against"); against != "" {
+		if format != "docx" {
+			return negotiation.Errorf(negotiation.EInvalid, "against= asks for a redline, which is a DOCX file: add format=docx")
+		}
+		return s.exportRedline(c, d, v, against)
+	}
+	switch format {
+	case "docx":
+		b, err := docx.Clean(m, v.Provisions)
+		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, v.Number, "", "docx"))
+	case "txt":
+		return sendFile(c, export.Text(m, v.Provisions), nil, export.TypeText, export.FileName(d.Symbol, v.Number, "", "txt"))
+	case "json":
+		b, err := export.JSON(m, v.Provisions)
+		return sendFile(c, b, err, export.TypeJSON, export.FileName(d.Symbol, v.Number, "", "json"))
+	}
+	return badFormat(format, "docx, pdf, akn, txt or json")
+}
+
+// exportRedline writes version v compared with version ?against=M as a DOCX
+// with tracked changes, credited to the parties whose incorporated
+// proposals made them where the provenance knows them.
+func (s *Server) exportRedline(c echo.Context, d negotiation.Document, v negotiation.Version, against string) error {
+	m, err := versionNumber("against", against)
+	if err != nil {
+		return err
+	}
+	if m == v.Number {
+		return negotiation.Errorf(negotiation.EInvalid, "against=%d is the version itself; compare it with another version", m)
+	}
+	ctx := c.Request().Context()
+	old, err := s.store.Version(ctx, d.ID, m)
+	if err != nil {
+		return err
+	}
+	authors := map[string]string{}
+	if m < v.Number {
+		if authors, err = s.store.ChangeAuthors(ctx, d.ID, m, v.Number); err != nil {
+			return err
+		}
+	}
+	meta := export.MetaOf(d, v)
+	meta.Label = v.Label + " compared with " + old.Label
+	b, err := docx.Redline(meta, old.Provisions, v.Provisions, docx.Changes{Authors: authors, Fallback: secretariatAuthor})
+	return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, v.Number, "redline-v"+strconv.Itoa(m), "docx"))
+}
+
+// apiExportCompilation serves GET /api/v1/documents/:id/compilation/export
+// ?format=docx|akn with the compilation page's filters (?party=, ?status=).
+func (s *Server) apiExportCompilation(c echo.Context) error {
+	d, comp, err := s.compile(c)
+	if err != nil {
+		return err
+	}
+	m := export.Meta{Symbol: d.Symbol, Title: d.Title, Language: d.Language, Version: comp.Version}
+	for _, v := range d.Versions {
+		if v.Number == comp.Version {
+			m = export.MetaOf(d, v)
+		}
+	}
+	m.Label += " compilation"
+	format := c.QueryParam("format")
+	switch format {
+	case "docx":
+		b, err := docx.Compilation(m, comp)
+		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, comp.Version, "compilation", "docx"))
+	}
+	return badFormat(format, "docx or akn")
+}
+
+func badFormat(format, choices string) error {
+	if format == "" {
+		return negotiation.Errorf(negotiation.EInvalid, "say which format you want: format=%s", choices)
+	}
+	return negotiation.Errorf(negotiation.EInvalid, "format %q is not offered; choose %s", format, choices)
+}
+
+// sendFile answers with an exported file as a download named name.
+func sendFile(c echo.Context, b []byte, err error, contentType, name string) error {
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", export.Disposition(name))
+	h.Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, contentType, b)
+}
