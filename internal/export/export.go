@@ -25,11 +25,12 @@ type Meta struct {
 	Version  int       // the version number (for a compilation: the compiled version)
 	Label    string    // the version's label, e.g. "Rev.1"
 	Date     time.Time // when the version was issued
+	Created  time.Time // when the document was created (the work's date)
 }
 
 // MetaOf describes version v of document d.
 func MetaOf(d negotiation.Document, v negotiation.Version) Meta {
-	return Meta{Symbol: d.Symbol, Title: d.Title, Language: d.Language, Version: v.Number, Label: v.Label, Date: v.CreatedAt.UTC()}
+	return Meta{Symbol: d.Symbol, Title: d.Title, Language: d.Language, Version: v.Number, Label: v.Label, Date: v.CreatedAt.UTC(), Created: d.CreatedAt.UTC()}
 }
 
 // RTL reports whether the text's language is written right to left.

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/zerodraft/zerodraft/internal/export"
+	"github.com/zerodraft/zerodraft/internal/export/akn"
 	"github.com/zerodraft/zerodraft/internal/export/docx"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
@@ -48,6 +49,8 @@ func (s *Server) exportVersion(c echo.Context, d negotiation.Document, v negotia
 	case "docx":
 		b, err := docx.Clean(m, v.Provisions)
 		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, v.Number, "", "docx"))
+	case "akn":
+		return sendFile(c, akn.Version(m, v.Provisions), nil, export.TypeAKN, export.FileName(d.Symbol, v.Number, "", "akn.xml"))
 	case "txt":
 		return sendFile(c, export.Text(m, v.Provisions), nil, export.TypeText, export.FileName(d.Symbol, v.Number, "", "txt"))
 	case "json":
@@ -104,6 +107,12 @@ func (s *Server) apiExportCompilation(c echo.Context) error {
 	case "docx":
 		b, err := docx.Compilation(m, comp)
 		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, comp.Version, "compilation", "docx"))
+	case "akn":
+		v, err := s.store.Version(c.Request().Context(), d.ID, comp.Version)
+		if err != nil {
+			return err
+		}
+		return sendFile(c, akn.Compilation(m, v.Provisions, comp), nil, export.TypeAKN, export.FileName(d.Symbol, comp.Version, "compilation", "akn.xml"))
 	}
 	return badFormat(format, "docx or akn")
 }

@@ -62,6 +62,7 @@ func TestExportVersion(t *testing.T) {
 		{"?format=docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "A-C.2-80-L.5_v2.docx", ""},
 		{"?format=docx&against=1", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "A-C.2-80-L.5_v2_redline-v1.docx", ""},
 		{"?format=txt", "text/plain; charset=utf-8", "A-C.2-80-L.5_v2.txt", "2. Requests the Secretary-General to ensure support;"},
+		{"?format=akn", "application/akn+xml", "A-C.2-80-L.5_v2.akn.xml", `<subparagraph eId="subpara_p6">`},
 		{"?format=json", "application/json; charset=utf-8", "A-C.2-80-L.5_v2.json", `"symbol": "A/C.2/80/L.5"`},
 	} {
 		resp, body := e.download(base + c.query)
@@ -77,6 +78,16 @@ func TestExportVersion(t *testing.T) {
 		}
 		if !strings.Contains(string(body), c.want) {
 			t.Errorf("%s lacks %q:\n%s", c.query, c.want, body)
+		}
+	}
+
+	// The Akoma Ntoso files are valid, sub-paragraphs included.
+	xmllint := exporttest.Need(t, "xmllint", "libxml2-utils")
+	for _, path := range []string{base + "?format=akn", fmt.Sprintf("/api/v1/documents/%d/compilation/export?format=akn", id)} {
+		_, doc := e.download(path)
+		exporttest.Run(t, doc, xmllint, "--noout", "--nonet", "--schema", "../export/akn/testdata/schema/akomantoso30.xsd", "-")
+		if !strings.Contains(string(doc), "<subparagraph") {
+			t.Errorf("%s has no sub-paragraphs:\n%s", path, doc)
 		}
 	}
 

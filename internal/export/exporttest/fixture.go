@@ -15,7 +15,7 @@ var Date = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 
 // Meta describes the fixture document at version 2.
 func Meta() export.Meta {
-	return export.Meta{Symbol: "A/C.2/80/L.5", Title: "Sustainable oceans & <coasts>", Language: "en", Version: 2, Label: "Rev.1", Date: Date}
+	return export.Meta{Symbol: "A/C.2/80/L.5", Title: "Sustainable oceans & <coasts>", Language: "en", Version: 2, Label: "Rev.1", Date: Date, Created: Date.AddDate(0, 0, -20)}
 }
 
 func prov(key, number string, kind negotiation.ProvisionKind, label, text string) negotiation.Provision {
