@@ -1,14 +1,18 @@
 package server
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/zerodraft/zerodraft/internal/export"
 	"github.com/zerodraft/zerodraft/internal/export/akn"
 	"github.com/zerodraft/zerodraft/internal/export/docx"
+	"github.com/zerodraft/zerodraft/internal/export/pdf"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
@@ -49,6 +53,9 @@ func (s *Server) exportVersion(c echo.Context, d negotiation.Document, v negotia
 	case "docx":
 		b, err := docx.Clean(m, v.Provisions)
 		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, v.Number, "", "docx"))
+	case "pdf":
+		b, err := pdfRenderer().Version(c.Request().Context(), m, v.Provisions)
+		return sendFile(c, b, pdfError(err), export.TypePDF, export.FileName(d.Symbol, v.Number, "", "pdf"))
 	case "akn":
 		return sendFile(c, akn.Version(m, v.Provisions), nil, export.TypeAKN, export.FileName(d.Symbol, v.Number, "", "akn.xml"))
 	case "txt":
@@ -107,6 +114,9 @@ func (s *Server) apiExportCompilation(c echo.Context) error {
 	case "docx":
 		b, err := docx.Compilation(m, comp)
 		return sendFile(c, b, err, export.TypeDOCX, export.FileName(d.Symbol, comp.Version, "compilation", "docx"))
+	case "pdf":
+		b, err := pdfRenderer().Compilation(c.Request().Context(), m, comp)
+		return sendFile(c, b, pdfError(err), export.TypePDF, export.FileName(d.Symbol, comp.Version, "compilation", "pdf"))
 	case "akn":
 		v, err := s.store.Version(c.Request().Context(), d.ID, comp.Version)
 		if err != nil {
@@ -114,7 +124,39 @@ func (s *Server) apiExportCompilation(c echo.Context) error {
 		}
 		return sendFile(c, akn.Compilation(m, v.Provisions, comp), nil, export.TypeAKN, export.FileName(d.Symbol, comp.Version, "compilation", "akn.xml"))
 	}
-	return badFormat(format, "docx or akn")
+	return badFormat(format, "docx, akn or pdf")
+}
+
+// pdfRenderer is made once per process: it looks for Chromium on PATH.
+var pdfRenderer = sync.OnceValue(pdf.New)
+
+// pdfAvailable tells the pages whether to offer PDF links or say why not.
+func pdfAvailable() bool { return pdfRenderer().Available() }
+
+// pdfError turns a missing Chromium into 503 with a sentence that says so.
+func pdfError(err error) error {
+	if errors.Is(err, pdf.ErrUnavailable) {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, err.Error()+".")
+	}
+	return err
+}
+
+// compilationExport gives the export address of the compilation page at
+// page (its path and query), keeping its filters: the file holds what the
+// page shows.
+func compilationExport(page, format string) string {
+	u, err := url.Parse(page)
+	if err != nil {
+		return ""
+	}
+	q := url.Values{}
+	for _, name := range []string{"party", "status"} {
+		if v := u.Query().Get(name); v != "" {
+			q.Set(name, v)
+		}
+	}
+	q.Set("format", format)
+	return "/api/v1" + u.Path + "/export?" + q.Encode()
 }
 
 func badFormat(format, choices string) error {

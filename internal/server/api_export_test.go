@@ -91,6 +91,28 @@ func TestExportVersion(t *testing.T) {
 		}
 	}
 
+	// The PDF is printed by Chromium and read back by pdftotext.
+	resp, pdfFile := e.download(base + "?format=pdf")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("PDF export: %d %s", resp.StatusCode, pdfFile)
+	}
+	pdftotext := exporttest.Need(t, "pdftotext", "poppler-utils")
+	if text := strings.Join(strings.Fields(string(exporttest.Run(t, pdfFile, pdftotext, "-enc", "UTF-8", "-", "-"))), " "); !strings.Contains(text, "Requests the Secretary-General to ensure support;") {
+		t.Errorf("pdftotext reads:\n%s", text)
+	}
+
+	// The version, diff and compilation pages link to the exports.
+	for page, want := range map[string]string{
+		fmt.Sprintf("/documents/%d/versions/2", id):                         `href="/api/v1/documents/` + fmt.Sprint(id) + `/versions/2/export?format=docx&amp;against=1"`,
+		fmt.Sprintf("/documents/%d/diff?from=1&to=2", id):                   `href="/api/v1/documents/` + fmt.Sprint(id) + `/versions/2/export?format=docx&amp;against=1"`,
+		fmt.Sprintf("/documents/%d/compilation?party=EU&status=tabled", id): `href="/api/v1/documents/` + fmt.Sprint(id) + `/compilation/export?format=akn&amp;party=EU&amp;status=tabled"`,
+	} {
+		status, body := e.get(page)
+		if status != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, lacks the link %s", page, status, want)
+		}
+	}
+
 	// The redline credits the EU, whose proposal made the change, and is
 	// read by pandoc with its tracked changes.
 	_, red := e.download(base + "?format=docx&against=1")

@@ -40,7 +40,7 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }}
+	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }, "pdfAvailable": pdfAvailable, "compilationExport": compilationExport}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		if name == "layout" || name == "partials" {
