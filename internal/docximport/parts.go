@@ -103,9 +103,9 @@ func styleNum(styles map[string]style, id string) *numPr {
 
 // level is one level of a numbering definition.
 type level struct {
-	start       int
-	format      string // decimal, lowerLetter, upperRoman, bullet, …
-	text        string // "%1.", "(%2)"
+	start  int
+	format string // decimal, lowerLetter, upperRoman, bullet, …
+	text   string // "%1.", "(%2)"
 }
 
 // numbering holds the numbering definitions and, while a document is
