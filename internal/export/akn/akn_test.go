@@ -6,6 +6,7 @@ import (
 
 	"github.com/zerodraft/zerodraft/internal/export/akn"
 	"github.com/zerodraft/zerodraft/internal/export/exporttest"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
 // validate checks an Akoma Ntoso document against the OASIS schema with
@@ -67,4 +68,31 @@ func TestCompilation(t *testing.T) {
 			t.Errorf("the compilation AKN lacks %s", want)
 		}
 	}
+}
+
+// A treaty's shapes: headings inside the body, text that is neither
+// preambular nor operative, a sub-paragraph without its paragraph, no
+// preamble at all, Chinese text.
+func TestTreatyShapes(t *testing.T) {
+	m := exporttest.Meta()
+	m.Language = "zh-Hans"
+	provs := []negotiation.Provision{
+		{Key: "p1", Kind: negotiation.KindHeading, Text: "第一部分 总则"},
+		{Key: "p2", Kind: negotiation.KindOperative, Label: "1.", Text: "缔约方应采取措施；"},
+		{Key: "p3", Kind: negotiation.KindSubparagraph, Label: "(a)", Text: "减少塑料污染；"},
+		{Key: "p4", Kind: negotiation.KindHeading, Text: "Article 2"},
+		{Key: "p5", Kind: negotiation.KindText, Text: "Free text between articles"},
+		{Key: "p6", Kind: negotiation.KindSubparagraph, Label: "(b)", Text: "a stray sub-paragraph"},
+		{Key: "odd key/é", Kind: negotiation.KindOperative, Label: "2.", Text: "<script>alert(1)</script> & more"},
+	}
+	doc := akn.Version(m, provs)
+	validate(t, doc)
+	s := string(doc)
+	for _, want := range []string{`<FRBRlanguage language="zho"/>`, `<hcontainer eId="heading_p4" name="heading">`, `eId="para_odd-key--"`, `&lt;script&gt;`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("lacks %s:\n%s", want, s)
+		}
+	}
+	// Nothing at all in the body still validates.
+	validate(t, akn.Version(m, provs[:1]))
 }
