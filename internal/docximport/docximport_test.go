@@ -255,3 +255,36 @@ func TestMacrosAndExternalReferences(t *testing.T) {
 		t.Errorf("the import fetched an external reference %d time(s)", n)
 	}
 }
+
+// A deletion inside an insertion (one delegate inserted words, another
+// deleted some of them): accepting keeps what is left of the insertion,
+// rejecting drops the whole insertion.
+func TestNestedChanges(t *testing.T) {
+	body := `<w:p><w:r><w:t xml:space="preserve">Decides to act </w:t></w:r>` +
+		`<w:ins w:id="1" w:author="EU"><w:r><w:t xml:space="preserve">swiftly </w:t></w:r>` +
+		`<w:del w:id="2" w:author="G77"><w:r><w:delText xml:space="preserve">and boldly </w:delText></w:r></w:del></w:ins>` +
+		`<w:r><w:t>now.</w:t></w:r></w:p>`
+	file := pack(t, map[string]string{"word/document.xml": document(body)})
+	for mode, want := range map[docximport.Mode]string{docximport.Accept: "Decides to act swiftly now.", docximport.Reject: "Decides to act now."} {
+		res, err := docximport.Read(file, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lines(res); len(got) != 1 || got[0] != want {
+			t.Errorf("%s: %q, want %q", mode, got, want)
+		}
+		if r := res.Report; r.Insertions != 1 || r.Deletions != 1 || len(r.Changes) != 2 || strings.Join(r.Authors, ",") != "EU,G77" {
+			t.Errorf("%s report: %+v", mode, r)
+		}
+	}
+}
+
+// Entities declared in a DTD are not expanded (no "billion laughs").
+func TestEntityExpansion(t *testing.T) {
+	doc := `<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>` +
+		`<w:document ` + w + `><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>`
+	_, err := docximport.Read(pack(t, map[string]string{"word/document.xml": doc}), docximport.Accept)
+	if negotiation.ErrorCode(err) != negotiation.EInvalid || !strings.Contains(negotiation.ErrorMessage(err), "not well-formed") {
+		t.Errorf("a DTD entity: %v", err)
+	}
+}

@@ -35,10 +35,13 @@ type parser struct {
 	// paragraph they join.
 	carry string
 
-	// change is the tracked change being read, nil outside one; hidden
-	// says whether its text is dropped in the chosen mode.
-	change *Change
-	hidden bool
+	// changes are the tracked changes being read, innermost last (Word
+	// nests a deletion inside the insertion it undoes); hides says for
+	// each whether the chosen mode drops its text. Text is dropped when
+	// any of them drops it: rejecting an insertion drops what was later
+	// deleted from it too.
+	changes []*Change
+	hides   []bool
 }
 
 func newParser(mode Mode, styles map[string]style, n *numbering) *parser {
@@ -62,7 +65,7 @@ func (p *parser) parse(doc []byte) error {
 			break
 		}
 		if err != nil {
-			return negotiation.Errorf(negotiation.EInvalid, "the Word file is damaged: its text (word/document.xml) is not well-formed XML (%v)", err)
+			return notWellFormed(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -122,7 +125,7 @@ func (p *parser) start(d *xml.Decoder, t xml.StartElement) error {
 	case "t", "delText":
 		var s string
 		if err := d.DecodeElement(&s, &t); err != nil {
-			return negotiation.Errorf(negotiation.EInvalid, "the Word file is damaged: %v", err)
+			return notWellFormed(err)
 		}
 		p.addText(s)
 	case "tab", "br", "cr":
@@ -154,7 +157,7 @@ func (p *parser) tracked(t xml.StartElement) {
 		return
 	}
 	p.count(c)
-	p.change, p.hidden = c, gone
+	p.changes, p.hides = append(p.changes, c), append(p.hides, gone)
 }
 
 // count records a change in the report.
@@ -170,9 +173,9 @@ func (p *parser) count(c *Change) {
 }
 
 func (p *parser) addText(s string) {
-	if p.change != nil {
-		p.change.Text += s
-		if p.hidden {
+	if n := len(p.changes); n > 0 {
+		p.changes[n-1].Text += s
+		if slices.Contains(p.hides, true) {
 			return
 		}
 	}
@@ -187,11 +190,12 @@ func (p *parser) end(t xml.EndElement) {
 	case "pPr":
 		p.inPPr = false
 	case "ins", "del", "moveTo", "moveFrom":
-		if p.change != nil {
-			if len(p.report.Changes) < MaxListed && strings.TrimSpace(p.change.Text) != "" {
-				p.report.Changes = append(p.report.Changes, *p.change)
+		if n := len(p.changes); n > 0 && !p.inPPr {
+			c := p.changes[n-1]
+			if len(p.report.Changes) < MaxListed && strings.TrimSpace(c.Text) != "" {
+				p.report.Changes = append(p.report.Changes, *c)
 			}
-			p.change, p.hidden = nil, false
+			p.changes, p.hides = p.changes[:n-1], p.hides[:n-1]
 		}
 	case "p":
 		p.endParagraph()
@@ -244,6 +248,10 @@ func (p *parser) finishReport() {
 	if p.mode == Reject {
 		p.report.Handled = "rejected"
 	}
+}
+
+func notWellFormed(err error) error {
+	return negotiation.Errorf(negotiation.EInvalid, "the Word file is damaged: its text (word/document.xml) is not well-formed XML (%v)", err)
 }
 
 func attr(t xml.StartElement, local string) string {
