@@ -303,6 +303,9 @@ func (p *pkg) ignored(ps *parser) []string {
 		shown := external[:min(3, len(external))]
 		out = append(out, fmt.Sprintf("The file refers to %d external resource(s) (linked templates, images or web addresses, such as %s); they were ignored and never fetched.", len(external), strings.Join(shown, ", ")))
 	}
+	if ps.metaLines > 0 {
+		out = append(out, fmt.Sprintf("%d line(s) in the styles Document Symbol or Document Title were taken as the document's symbol and title, not as provisions.", ps.metaLines))
+	}
 	if ps.drawings > 0 {
 		out = append(out, fmt.Sprintf("%d drawing(s), picture(s) or text box(es) were not imported.", ps.drawings))
 	}

@@ -24,6 +24,7 @@ type parser struct {
 	report    Report
 	drawings  int
 	notes     int
+	metaLines int // symbol and title lines, not provisions
 
 	// The paragraph being read.
 	text     strings.Builder
@@ -214,6 +215,10 @@ func (p *parser) endParagraph() {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" {
 		return // empty paragraphs space a Word document out; they are no provisions
+	}
+	if meta(p.styles, p.styleID) {
+		p.metaLines++
+		return
 	}
 	para := Paragraph{Text: text, Heading: heading(p.styles, p.styleID)}
 	num := p.num

@@ -86,6 +86,13 @@ func heading(styles map[string]style, id string) bool {
 	return false
 }
 
+// meta reports whether a paragraph style marks the document's symbol or
+// title, as zerodraft's own exports do: such a line is not a provision.
+func meta(styles map[string]style, id string) bool {
+	n := strings.ToLower(styles[id].name)
+	return n == "document symbol" || n == "document title"
+}
+
 // styleNum gives the numbering a paragraph style applies, if any.
 func styleNum(styles map[string]style, id string) *numPr {
 	for range 10 {

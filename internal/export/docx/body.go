@@ -44,14 +44,16 @@ type body struct {
 
 func newBody(m export.Meta) *body { return &body{m: m} }
 
-// header writes the symbol (right) and the title (centred, bold).
+// header writes the symbol and the title (centred, bold) in their own
+// styles, by which an import of the file back (internal/docximport) knows
+// them for what they are: the document's, not provisions.
 func (w *body) header(label string) {
 	sym := w.m.Symbol
 	if label != "" {
 		sym += " (" + label + ")"
 	}
-	w.para(para{runs: []run{{text: sym}}})
-	w.para(para{center: true, runs: []run{{text: w.m.Title, bold: true}}})
+	w.para(para{style: "DocumentSymbol", runs: []run{{text: sym}}})
+	w.para(para{style: "DocumentTitle", center: true, runs: []run{{text: w.m.Title, bold: true}}})
 }
 
 func (w *body) para(p para) {
