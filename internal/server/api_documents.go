@@ -26,6 +26,9 @@ type createDocumentResponse struct {
 }
 
 func (s *Server) apiCreateDocument(c echo.Context) error {
+	if isMultipart(c.Request()) {
+		return s.apiImportDocument(c) // a Word file (api_import.go)
+	}
 	var req createDocumentRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -102,6 +105,9 @@ type createVersionRequest struct {
 }
 
 func (s *Server) apiCreateVersion(c echo.Context) error {
+	if isMultipart(c.Request()) {
+		return s.apiImportVersion(c) // a Word file (api_import.go)
+	}
 	id, err := documentID(c)
 	if err != nil {
 		return err

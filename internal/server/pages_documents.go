@@ -74,6 +74,9 @@ func (s *Server) postDocument(c echo.Context) error {
 		Symbol: c.FormValue("symbol"), Title: c.FormValue("title"), Language: c.FormValue("language"),
 		Process: c.FormValue("process"), Label: c.FormValue("label"), Text: c.FormValue("text"),
 	}
+	if hasWordFile(c) {
+		return s.postWordDocument(c, &f) // api_import.go
+	}
 	d, _, err := s.createDocument(c, negotiation.NewDocument{
 		Symbol: f.Symbol, Title: f.Title, Language: f.Language, Process: f.Process, Label: f.Label,
 	}, f.Text)
@@ -201,6 +204,9 @@ func (s *Server) postVersion(c echo.Context) error {
 		v, err = s.versionFromEditor(c, f.Doc.ID, f.Label, drafts, drafting.Sequential(f.Provisions))
 	} else {
 		f.Text = c.FormValue("text")
+		if hasWordFile(c) {
+			return s.postWordVersion(c, &f) // api_import.go
+		}
 		v, err = s.versionFromText(c, f.Doc.ID, f.Label, f.Text)
 	}
 	if err != nil {

@@ -40,7 +40,8 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }, "threads": threadArgs, "withc": withComment}
+	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }, "threads": threadArgs, "withc": withComment,
+		"pdfAvailable": pdfAvailable, "compilationExport": compilationExport}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		if name == "layout" || strings.HasPrefix(name, "partials") {

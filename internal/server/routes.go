@@ -8,7 +8,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(s.securityHeaders, s.requestLog, middleware.BodyLimit("10M"), s.locale)
+	e.Use(s.securityHeaders, s.requestLog, s.bodyLimit(), s.locale)
 	e.GET("/healthz", s.healthz)
 	e.GET("/static/:hash/*", s.static)
 	if s.provider != nil {
