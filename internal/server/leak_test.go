@@ -199,6 +199,7 @@ func leakGet(t *testing.T, url, token string) (body, header string) {
 		buf = unzipped(t, url, buf)
 	}
 	var h strings.Builder
+	fmt.Fprintf(&h, "Status: %d\n", resp.StatusCode)
 	for k, vs := range resp.Header {
 		h.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
 	}
