@@ -20,7 +20,7 @@ import (
 // SQL: the benchmark is about reading.
 func seedThread(b *testing.B, e *testEnv, docID int64, key string) {
 	b.Helper()
-	ctx := context.Background()
+	ctx := store.AsSystem(context.Background())
 	e.tokenFor("KEN", negotiation.PartyState, "d@ken.example")
 	u, err := e.store.UserByEmail(ctx, "d@ken.example")
 	if err != nil {
@@ -63,7 +63,7 @@ func BenchmarkCommentThreadFirstPage(b *testing.B) {
 	key, _ := e.keyOf(c.ID, 1, "Decides")
 	seedThread(b, e, c.ID, key)
 	ken := &testEnv{t: b, url: e.url, token: e.tokenFor("KEN2", negotiation.PartyState, "d2@ken.example")}
-	ctx := context.Background()
+	ctx := store.AsSystem(context.Background())
 	run := func(b *testing.B, one func() error) {
 		var ds []time.Duration
 		for b.Loop() {

@@ -112,7 +112,7 @@ type benchDelegate struct {
 // proposals spread over them, written through the store (8 at a time).
 func seedNegotiation(b *testing.B, e *testEnv, text string, n int) (negotiation.Version, []benchDelegate) {
 	b.Helper()
-	ctx := context.Background()
+	ctx := store.AsSystem(context.Background())
 	c := e.createDoc("UNEP/PP/INC.5/4", text)
 	v, err := e.store.Version(ctx, c.ID, c.Version)
 	if err != nil {
@@ -300,7 +300,7 @@ func BenchmarkCompilationStages(b *testing.B) {
 			text := negotiationText(b, tx.env)
 			e := newEnv(b)
 			v, dels := seedNegotiation(b, e, text, benchProposals)
-			ctx := context.Background()
+			ctx := store.AsSystem(context.Background())
 			read := func() (negotiation.Version, []negotiation.Proposal, map[string]negotiation.ProvisionStatus) {
 				v, err := e.store.Version(ctx, 1, v.Number)
 				if err != nil {
