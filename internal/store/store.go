@@ -68,7 +68,8 @@ func open(ctx context.Context, dsn string, log *slog.Logger, restricted bool) (*
 			return err
 		}
 	}
-	cfg.PrepareConn = prepareConn
+	viewers := &connViewers{}
+	cfg.PrepareConn, cfg.BeforeClose = viewers.prepare, viewers.forget
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,8 +31,9 @@ type viewerKey struct{}
 
 // WithViewer returns a context whose database work is done as v: every
 // connection the store takes for it first tells PostgreSQL who v is, and
-// the row-level rules filter by that. clock is the application's clock
-// (embargoes are judged by it, as the application judges them).
+// the row-level rules filter by that. clock, if not nil, is a clock for
+// the rules to judge embargoes by (tests); nil means the database's own
+// clock, on the same time as the server's.
 func WithViewer(ctx context.Context, v negotiation.Viewer, clock func() time.Time) context.Context {
 	return context.WithValue(ctx, viewerKey{}, dbViewer{v: v, clock: clock})
 }
@@ -40,19 +42,24 @@ func WithViewer(ctx context.Context, v negotiation.Viewer, clock func() time.Tim
 // asked for (publishing live events, adopting at a deadline, seeding a
 // demonstration, administrative commands): it sees every row.
 func AsSystem(ctx context.Context) context.Context {
-	return context.WithValue(ctx, viewerKey{}, dbViewer{system: true, clock: time.Now})
+	return context.WithValue(ctx, viewerKey{}, dbViewer{system: true})
 }
 
 // settings are the values of zerodraft.kind, .party, .audiences and .now
-// for the context's viewer. A context without one is the public's.
+// for the context's viewer ("" for .now: the database's clock). A context
+// without a viewer is the public's.
 func settings(ctx context.Context) [4]string {
 	dv, ok := ctx.Value(viewerKey{}).(dbViewer)
 	if !ok {
-		return [4]string{"", "", string(negotiation.AudPublic), time.Now().UTC().Format(time.RFC3339Nano)}
+		return [4]string{"", "", string(negotiation.AudPublic), ""}
 	}
-	now := dv.clock()
 	if dv.system {
-		return [4]string{"system", "", "", now.UTC().Format(time.RFC3339Nano)}
+		return [4]string{"system", "", "", ""}
+	}
+	now, at := time.Now(), ""
+	if dv.clock != nil {
+		now = dv.clock()
+		at = now.UTC().Format(time.RFC3339Nano)
 	}
 	party := ""
 	if dv.v.PartyID != 0 {
@@ -62,21 +69,34 @@ func settings(ctx context.Context) [4]string {
 	for _, a := range negotiation.AudiencesOf(dv.v, now) {
 		auds = append(auds, string(a))
 	}
-	return [4]string{string(dv.v.PartyKind), party, strings.Join(auds, ","), now.UTC().Format(time.RFC3339Nano)}
+	return [4]string{string(dv.v.PartyKind), party, strings.Join(auds, ","), at}
 }
 
-// prepareConn tells PostgreSQL who the viewer is each time a connection
-// is taken from the pool, so that no connection carries an earlier
-// request's viewer into a later one.
-func prepareConn(ctx context.Context, conn *pgx.Conn) (bool, error) {
+// connViewers remembers which viewer each pooled connection was last set
+// to, so that taking a connection for the same viewer again costs no
+// round trip.
+type connViewers struct{ last sync.Map } // *pgx.Conn → [4]string
+
+// prepare tells PostgreSQL who the viewer is each time a connection is
+// taken from the pool (unless it was set to the same viewer last time), so
+// that no connection carries an earlier request's viewer into a later one.
+func (cv *connViewers) prepare(ctx context.Context, conn *pgx.Conn) (bool, error) {
 	s := settings(ctx)
+	if last, ok := cv.last.Load(conn); ok && last.([4]string) == s {
+		return true, nil
+	}
+	cv.last.Delete(conn)
 	_, err := conn.Exec(ctx, `SELECT set_config('zerodraft.kind', $1, false), set_config('zerodraft.party', $2, false),
 		set_config('zerodraft.audiences', $3, false), set_config('zerodraft.now', $4, false)`, s[0], s[1], s[2], s[3])
 	if err != nil {
 		return false, fmt.Errorf("set the viewer on a database connection: %w", err)
 	}
+	cv.last.Store(conn, s)
 	return true, nil
 }
+
+// forget drops a closed connection.
+func (cv *connViewers) forget(conn *pgx.Conn) { cv.last.Delete(conn) }
 
 // ensureAppRole makes the application's role if the cluster lacks it and
 // lets the connecting (owner) role switch to it. Several databases of one
