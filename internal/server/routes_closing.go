@@ -6,4 +6,11 @@ import "github.com/labstack/echo/v4"
 // api is the /api/v1 group, ui the pages' group; both identify the viewer
 // (anonymous visitors included) and check CSRF on writes.
 func (s *Server) closingRoutes(api, ui *echo.Group) {
+	api.POST("/documents/:id/silence", s.apiStartSilence)
+	api.GET("/documents/:id/silence", s.apiGetSilence)
+	api.POST("/documents/:id/silence/break", s.apiBreakSilence)
+	api.POST("/documents/:id/silence/return", s.apiReturnSilence)
+	api.POST("/documents/:id/adopt", s.apiAdopt)
+	api.GET("/documents/:id/adoption", s.apiGetAdoption)
+	api.POST("/documents/:id/explanations", s.apiExplain)
 }
