@@ -96,8 +96,9 @@ func (s *Server) formError(c echo.Context, err error, page, title string, msg *s
 }
 
 type documentPage struct {
-	Doc    negotiation.Document
-	Latest negotiation.Version
+	Doc     negotiation.Document
+	Latest  negotiation.Version
+	Closing closingState // silence procedure and adoption, shown as a banner
 }
 
 func (s *Server) pageDocument(c echo.Context) error {
@@ -109,7 +110,11 @@ func (s *Server) pageDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest})
+	closing, err := s.closingOf(c, d)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Closing: closing})
 }
 
 type versionPage struct {

@@ -40,13 +40,16 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }}
+	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b },
+		"rtl": negotiation.RightToLeft, "join": strings.Join,
+		"deref": func(t *time.Time) time.Time { return *t }}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		// partials*.html hold pieces shared by pages (one file per area).
+		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials.html", f)
+		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)
 		}

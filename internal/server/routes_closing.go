@@ -13,4 +13,20 @@ func (s *Server) closingRoutes(api, ui *echo.Group) {
 	api.POST("/documents/:id/adopt", s.apiAdopt)
 	api.GET("/documents/:id/adoption", s.apiGetAdoption)
 	api.POST("/documents/:id/explanations", s.apiExplain)
+	api.PUT("/documents/:id/translations/:lang", s.apiSetTranslation)
+	api.GET("/documents/:id/translations", s.apiTranslations)
+
+	ui.GET("/documents/:id/closing", s.pageClosing)
+	ui.POST("/documents/:id/silence", s.postSilence)
+	ui.POST("/documents/:id/silence/break", s.postBreakSilence)
+	ui.POST("/documents/:id/silence/return", s.postReturnSilence)
+	ui.POST("/documents/:id/adopt", s.postAdopt)
+	ui.POST("/documents/:id/explanations", s.postExplanation)
+	ui.GET("/documents/:id/translations/:lang", s.pageTranslation)
+	ui.POST("/documents/:id/translations/:lang", s.postTranslation)
+
+	// Published texts: public, permanent addresses.
+	ui.GET("/texts", s.pageArchive)
+	ui.GET("/texts.atom", s.feedArchive)
+	ui.GET("/texts/*", s.pagePublic)
 }

@@ -1,0 +1,183 @@
+package server_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zerodraft/zerodraft/internal/negotiation"
+)
+
+// anonGet fetches a page without signing in.
+func anonGet(t *testing.T, u string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp.StatusCode, b.String(), resp.Header
+}
+
+// translationOf gives every provision of the adopted version a text in
+// lang, made from the original by f.
+func (e *closingEnv) translate(docID int64, lang, title string, f func(negotiation.Provision) string) {
+	e.t.Helper()
+	provs := map[string]string{}
+	for _, p := range e.version(docID, 1).Provisions {
+		provs[p.Key] = f(p)
+	}
+	status, raw := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/translations/%s", docID, lang), map[string]any{"title": title, "provisions": provs}, nil)
+	if status != http.StatusOK {
+		e.t.Fatalf("translation %s: %d %s", lang, status, raw)
+	}
+}
+
+func TestPublicationPageTranslationsArchiveAndFeed(t *testing.T) {
+	t.Parallel()
+	e := newClosingEnv(t, time.Second, false)
+	doc := e.createDoc("A/CONF.1/2026/L.1", finalDraft)
+	other := e.createDoc("A/HRC/55/L.12", finalDraft)
+	var a adoptionBody
+	if status, raw := e.call("POST", fmt.Sprintf("/api/v1/documents/%d/adopt", doc.ID), map[string]any{"version": 1, "method": "consensus"}, &a); status != http.StatusCreated {
+		t.Fatalf("adopt: %d %s", status, raw)
+	}
+	// A document that is not adopted has no public page.
+	if status, _, _ := anonGet(t, e.url+"/texts/A/HRC/55/L.12"); status != http.StatusNotFound {
+		t.Fatalf("a draft's public page: %d", status)
+	}
+
+	status, page, _ := anonGet(t, a.PublicURL)
+	if status != http.StatusOK {
+		t.Fatalf("public page: %d %s", status, page)
+	}
+	for _, want := range []string{"Requests the Secretary-General to provide support;", a.SHA256, "Zero draft", `dir="ltr"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("public page lacks %q", want)
+		}
+	}
+	// The published digest is that of the text download, which is the
+	// canonical text.
+	status, txt, hdr := anonGet(t, a.PublicURL+"?format=txt")
+	if status != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/plain") {
+		t.Fatalf("txt: %d %s", status, hdr)
+	}
+	sum := sha256.Sum256([]byte(txt))
+	if hex.EncodeToString(sum[:]) != a.SHA256 {
+		t.Fatalf("sha256 of the text download %x, published %s", sum, a.SHA256)
+	}
+	if !strings.Contains(txt, "1. Decides to establish") || strings.ContainsAny(txt, "[]") {
+		t.Fatalf("canonical text %q", txt)
+	}
+
+	// Translations: aligned by key, every key needed, Arabic right to left.
+	e.translate(doc.ID, "ar", "التلوث البلاستيكي", func(p negotiation.Provision) string { return "نص عربي " + p.Key })
+	e.translate(doc.ID, "zh", "塑料污染", func(p negotiation.Provision) string { return "大会决定设立政府间谈判委员会 " + p.Key })
+	e.translate(doc.ID, "fr", "Pollution plastique", func(p negotiation.Provision) string { return "Texte français " + p.Key })
+	status, raw := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/translations/es", doc.ID), map[string]any{"title": "Contaminación", "provisions": map[string]string{"nokey": "x"}}, nil)
+	wantError(t, status, raw, http.StatusUnprocessableEntity, "has no translation")
+	status, raw = e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/translations/en", doc.ID), map[string]any{"title": "Plastic", "provisions": map[string]string{}}, nil)
+	wantError(t, status, raw, http.StatusConflict, "original language")
+	status, raw = e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/translations/fr", other.ID), map[string]any{"title": "X", "provisions": map[string]string{}}, nil)
+	wantError(t, status, raw, http.StatusConflict, "not adopted")
+
+	status, page, _ = anonGet(t, a.PublicURL+"?lang=ar")
+	if status != http.StatusOK || !strings.Contains(page, `lang="ar" dir="rtl"`) || !strings.Contains(page, "التلوث البلاستيكي") {
+		t.Fatalf("Arabic page: %d", status)
+	}
+	for _, name := range []string{"العربية", "中文", "français", "English"} {
+		if !strings.Contains(page, name) {
+			t.Fatalf("the public page does not offer %s", name)
+		}
+	}
+	if status, _, _ := anonGet(t, a.PublicURL+"?lang=ru"); status != http.StatusNotFound {
+		t.Fatalf("a language without a text: %d", status)
+	}
+
+	// The archive: English words (stemmed), symbol, title, Chinese.
+	for q, want := range map[string]bool{
+		"pollution":           true,
+		"invite member state": true, // "Invites Member States"
+		"HRC":                 false,
+		"conf.1/2026":         true,
+		"谈判委员会":               true,
+		"委员会谈判":               false,
+		"whales":              false,
+	} {
+		status, page, _ := anonGet(t, e.url+"/texts?q="+url.QueryEscape(q))
+		if status != http.StatusOK {
+			t.Fatalf("archive %q: %d", q, status)
+		}
+		if got := strings.Contains(page, `href="/texts/A/CONF.1/2026/L.1"`); got != want {
+			t.Fatalf("archive search %q finds the text: %v, want %v", q, got, want)
+		}
+	}
+
+	// The feed is Atom and names the text.
+	status, body, hdr := anonGet(t, e.url+"/texts.atom")
+	if status != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("feed: %d %s", status, hdr)
+	}
+	var feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Entries []struct {
+			Title string `xml:"title"`
+			Link  struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil {
+		t.Fatalf("feed is not Atom XML: %v\n%s", err, body)
+	}
+	if len(feed.Entries) != 1 || feed.Entries[0].Link.Href != a.PublicURL {
+		t.Fatalf("feed entries %+v", feed.Entries)
+	}
+}
+
+func TestEmbargoedTextStaysHidden(t *testing.T) {
+	t.Parallel()
+	e := newClosingEnv(t, time.Second, false)
+	doc := e.createDoc("A/EMB/1", finalDraft)
+	var a adoptionBody
+	until := time.Now().Add(24 * time.Hour).UTC()
+	if status, raw := e.call("POST", fmt.Sprintf("/api/v1/documents/%d/adopt", doc.ID), map[string]any{"version": 1, "method": "consensus", "public_from": until}, &a); status != http.StatusCreated {
+		t.Fatalf("adopt: %d %s", status, raw)
+	}
+	if status, _, _ := anonGet(t, a.PublicURL); status != http.StatusNotFound {
+		t.Fatalf("embargoed page for the public: %d", status)
+	}
+	if status, _, _ := anonGet(t, a.PublicURL+"?format=txt"); status != http.StatusNotFound {
+		t.Fatalf("embargoed download for the public: %d", status)
+	}
+	if _, page, _ := anonGet(t, e.url+"/texts"); strings.Contains(page, "A/EMB/1") {
+		t.Fatal("the archive lists an embargoed text")
+	}
+	if _, body, _ := anonGet(t, e.url+"/texts.atom"); strings.Contains(body, "A/EMB/1") {
+		t.Fatal("the feed lists an embargoed text")
+	}
+	anon := e.as("")
+	if status, _ := anon.call("GET", fmt.Sprintf("/api/v1/documents/%d/adoption", doc.ID), nil, nil); status != http.StatusNotFound {
+		t.Fatalf("embargoed adoption record for the public: %d", status)
+	}
+	// The secretariat sees it, marked as embargoed.
+	status, page := e.get(strings.TrimPrefix(a.PublicURL, e.url))
+	if status != http.StatusOK || !strings.Contains(page, "embargoed until") {
+		t.Fatalf("secretariat's view: %d", status)
+	}
+}
