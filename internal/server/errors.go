@@ -33,6 +33,7 @@ var codeOf = map[int]string{
 	http.StatusForbidden:             negotiation.EForbidden,
 	http.StatusUnauthorized:          negotiation.EUnauthorized,
 	http.StatusUnprocessableEntity:   negotiation.EInvalid,
+	http.StatusServiceUnavailable:    "unavailable", // a part the server lacks, such as the PDF renderer
 }
 
 // apiError is the JSON shape of every error: {"error":{"code","message"}}.

@@ -41,6 +41,7 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b },
+		"pdfAvailable": pdfAvailable, "compilationExport": compilationExport,
 		"rtl": negotiation.RightToLeft, "join": strings.Join,
 		"deref": func(t *time.Time) time.Time { return *t }}
 	for _, f := range files {

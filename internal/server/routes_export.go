@@ -6,4 +6,6 @@ import "github.com/labstack/echo/v4"
 // api is the /api/v1 group, ui the pages' group; both identify the viewer
 // (anonymous visitors included) and check CSRF on writes.
 func (s *Server) exportRoutes(api, ui *echo.Group) {
+	api.GET("/documents/:id/versions/:n/export", s.apiExportVersion)
+	api.GET("/documents/:id/compilation/export", s.apiExportCompilation)
 }
