@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +49,7 @@ func newClosingEnv(t *testing.T, silenceMin time.Duration, runJobs bool) *closin
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	dsn := pgtest.NewDatabase(t)
 	st, err := store.Open(ctx, dsn, log)
 	if err != nil {
@@ -241,6 +242,12 @@ func TestSilenceSecondBreakBySameParty(t *testing.T) {
 	if len(sl.Breaks) != 2 {
 		t.Fatalf("breaks %+v", sl.Breaks)
 	}
+	// The pages show the silence and who broke it.
+	for _, path := range []string{fmt.Sprintf("/documents/%d", doc.ID), fmt.Sprintf("/documents/%d/closing", doc.ID)} {
+		if status, page := bra.get(path); status != http.StatusOK || !strings.Contains(page, "BRA") || !strings.Contains(page, "USA") {
+			t.Fatalf("%s: %d %s", path, status, page)
+		}
+	}
 	// The secretariat returns the text to negotiation: it thaws.
 	if status, raw = e.call("POST", fmt.Sprintf("/api/v1/documents/%d/silence/return", doc.ID), nil, &sl); status != http.StatusOK || sl.Status != negotiation.SilenceReturned {
 		t.Fatalf("return: %d %s", status, raw)
@@ -304,6 +311,14 @@ func TestAdoptOnlyTheLatestVersion(t *testing.T) {
 	}
 	if len(a.Explanations) != 1 || a.Explanations[0].Party != "USA" {
 		t.Fatalf("explanations %+v", a.Explanations)
+	}
+	for _, path := range []string{fmt.Sprintf("/documents/%d", doc.ID), fmt.Sprintf("/documents/%d/closing", doc.ID), "/texts/A/CONF.1/2026/L.9", "/texts"} {
+		if status, page := e.get(path); status != http.StatusOK || !strings.Contains(page, "A/CONF.1/2026/L.9") {
+			t.Fatalf("%s: %d %s", path, status, page)
+		}
+	}
+	if status, page := e.get("/texts/A/CONF.1/2026/L.9"); status != http.StatusOK || !strings.Contains(page, "paragraph 2") || !strings.Contains(page, "120") {
+		t.Fatalf("the public page lacks the tally or the explanation: %d", status)
 	}
 }
 

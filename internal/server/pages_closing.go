@@ -57,7 +57,9 @@ type closingPage struct {
 	// IsSecretariat and IsMember decide which forms show; the actions
 	// themselves are checked again when posted.
 	IsSecretariat, IsMember bool
-	MinDeadline             string
+	// MinDeadline is the earliest deadline allowed now (to the second);
+	// DefaultDeadline the form's suggestion, the next whole minute after it.
+	MinDeadline, DefaultDeadline string
 }
 
 // pageClosing shows the silence procedure and adoption of a document with
@@ -85,9 +87,10 @@ func (s *Server) closingPageData(c echo.Context) (closingPage, error) {
 		return closingPage{}, err
 	}
 	p := closingPage{Doc: d, Latest: latest, State: st, Translated: map[string]bool{},
-		IsSecretariat: s.authorize(c, negotiation.Adopt, d.ID) == nil,
-		IsMember:      negotiation.Authorize(viewer(c), negotiation.BreakSilence, s.now()) == nil,
-		MinDeadline:   s.now().Add(s.silenceMin).UTC().Add(time.Minute).Format("2006-01-02T15:04")}
+		IsSecretariat:   s.authorize(c, negotiation.Adopt, d.ID) == nil,
+		IsMember:        negotiation.Authorize(viewer(c), negotiation.BreakSilence, s.now()) == nil,
+		MinDeadline:     s.now().Add(s.silenceMin).UTC().Truncate(time.Second).Add(time.Second).Format("2006-01-02T15:04:05"),
+		DefaultDeadline: s.now().Add(s.silenceMin).UTC().Truncate(time.Minute).Add(time.Minute).Format("2006-01-02T15:04")}
 	if st.Adoption != nil {
 		if p.Explanations, err = s.store.Explanations(ctx, d.ID); err != nil {
 			return p, err

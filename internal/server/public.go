@@ -29,9 +29,11 @@ type finalText struct {
 }
 
 type finalProvision struct {
-	Kind  negotiation.ProvisionKind
-	Label string
-	Text  string
+	Key    string
+	Number string
+	Kind   negotiation.ProvisionKind
+	Label  string
+	Text   string
 }
 
 // langLink is one language the public page offers.
@@ -55,6 +57,7 @@ type publicPage struct {
 // downloadLink is a file of the final text the public page offers.
 type downloadLink struct {
 	Format, Label, Href string
+	Unavailable         bool // this server cannot make the format (PDF without Chromium)
 }
 
 // publishedText loads an adopted document by the symbol in the address
@@ -84,7 +87,7 @@ func (s *Server) finalTexts(c echo.Context, d negotiation.Document, a negotiatio
 	}
 	orig := finalText{Language: d.Language, Title: d.Title}
 	for _, p := range v.Provisions {
-		orig.Provisions = append(orig.Provisions, finalProvision{Kind: p.Kind, Label: p.Label, Text: p.Text})
+		orig.Provisions = append(orig.Provisions, finalProvision{Key: p.Key, Number: p.Number, Kind: p.Kind, Label: p.Label, Text: p.Text})
 	}
 	out := []finalText{orig}
 	trs, err := s.store.Translations(ctx, d.ID)
@@ -94,7 +97,7 @@ func (s *Server) finalTexts(c echo.Context, d negotiation.Document, a negotiatio
 	for _, t := range trs {
 		ft := finalText{Language: t.Language, Title: t.Title}
 		for _, p := range v.Provisions {
-			ft.Provisions = append(ft.Provisions, finalProvision{Kind: p.Kind, Label: p.Label, Text: t.Provisions[p.Key]})
+			ft.Provisions = append(ft.Provisions, finalProvision{Key: p.Key, Number: p.Number, Kind: p.Kind, Label: p.Label, Text: t.Provisions[p.Key]})
 		}
 		out = append(out, ft)
 	}
