@@ -399,7 +399,7 @@ func (s *Server) postTranslation(c echo.Context) error {
 	}
 	if _, err := s.setTranslation(c, p.Doc.ID, p.Language, req); err != nil {
 		p.Title, p.Texts = req.Title, req.Provisions
-		return s.formError(c, err, "translation", translator(c).T("translation.title", "symbol", p.Doc.Symbol, "lang", p.Language), &p.Error, p)
+		return s.formError(c, err, "translation", translator(c).T("translation.title", "symbol", p.Doc.Symbol, "lang", p.Language), &p.Error, &p)
 	}
 	return c.Redirect(http.StatusSeeOther, publicPath(p.Doc.Symbol)+"?lang="+p.Language)
 }

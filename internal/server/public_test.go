@@ -181,3 +181,69 @@ func TestEmbargoedTextStaysHidden(t *testing.T) {
 		t.Fatalf("secretariat's view: %d", status)
 	}
 }
+
+// csrfOf reads the CSRF field of a page's form.
+func csrfOf(t *testing.T, page string) string {
+	t.Helper()
+	for _, h := range hidden.FindAllStringSubmatch(page, -1) {
+		if h[1] == "_csrf" {
+			return htmlUnescape(h[2])
+		}
+	}
+	t.Fatalf("no CSRF field in the page:\n%s", page)
+	return ""
+}
+
+// The secretariat's forms: adoption by a vote, then a translation typed
+// provision by provision; a bad form shows the page again with the reason
+// and what was typed.
+func TestClosingFormsAdoptByVoteAndTranslate(t *testing.T) {
+	t.Parallel()
+	e := newClosingEnv(t, time.Second, false)
+	e.account("SECRETARIAT", negotiation.PartySecretariat, "chief@un.example", pw)
+	doc := e.createDoc("A/FORM/1", finalDraft)
+	b := e.browser()
+	b.signIn("chief@un.example", pw)
+	closing := fmt.Sprintf("/documents/%d/closing", doc.ID)
+	_, page := b.get(closing)
+	csrf := csrfOf(t, page)
+	resp, page := b.post(fmt.Sprintf("/documents/%d/adopt", doc.ID), url.Values{"_csrf": {csrf}, "version": {"1"}, "method": {"vote"},
+		"yes": {"10"}, "no": {"1"}, "abstain": {"1"}, "by_party": {"BRA yes\nUSA no\nFRA no"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "more votes than the counts") {
+		t.Fatalf("a tally with too many recorded votes: %d", resp.StatusCode)
+	}
+	resp, page = b.post(fmt.Sprintf("/documents/%d/adopt", doc.ID), url.Values{"_csrf": {csrf}, "version": {"1"}, "method": {"vote"},
+		"yes": {"10"}, "no": {"2"}, "abstain": {"1"}, "by_party": {"BRA yes\nUSA no"}})
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != closing || !strings.Contains(page, `id="public-link"`) {
+		t.Fatalf("adopt by the form: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	var a adoptionBody
+	e.call("GET", fmt.Sprintf("/api/v1/documents/%d/adoption", doc.ID), nil, &a)
+	if a.Method != negotiation.ByVote || a.Tally.No != 2 || a.Tally.ByParty["BRA"] != negotiation.VoteYes {
+		t.Fatalf("adoption %+v", a.Adoption)
+	}
+
+	form := fmt.Sprintf("/documents/%d/translations/fr", doc.ID)
+	_, page = b.get(form)
+	v := e.version(doc.ID, 1)
+	values := url.Values{"_csrf": {csrfOf(t, page)}, "title": {"Pollution plastique"}}
+	for i, p := range v.Provisions {
+		if i > 0 { // the first is left empty: refused, the rest kept
+			values.Set("p."+p.Key, "Texte français "+p.Number)
+		}
+	}
+	resp, page = b.post(form, values)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "has no translation") || !strings.Contains(page, "Texte français "+v.Provisions[1].Number) {
+		t.Fatalf("an incomplete translation: %d %s", resp.StatusCode, page)
+	}
+	values.Set("p."+v.Provisions[0].Key, "L'Assemblée générale,")
+	resp, page = b.post(form, values)
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.RawQuery != "lang=fr" || !strings.Contains(page, "L&#39;Assemblée générale,") || !strings.Contains(page, `lang="fr" dir="ltr"`) {
+		t.Fatalf("the French text after saving: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	// Not the secretariat: no translation form.
+	bra := e.as(e.tokenFor("BRA", negotiation.PartyState, "d@bra.example"))
+	if status, _ := bra.get(form); status != http.StatusForbidden {
+		t.Fatalf("a delegation opens the translation form: %d", status)
+	}
+}
