@@ -17,6 +17,17 @@
 //
 //	zdload --token $TOKEN --document 1 --sse 1000 --pid $(pgrep -n zerodraft)
 //
+// Comment mode (--comments N) is a deadline surge: N comments posted as
+// fast as --concurrency clients can, each signed with the next of the
+// observer tokens in --tokens (one per line), a quarter of them on random
+// provisions. It reports latency percentiles and errors by status, writes
+// the id of every acknowledged (201) comment to --acked, and with
+// --verify-token (a secretariat token) checks afterwards that every one
+// of them is there:
+//
+//	zdload --comments 10000 --tokens observers.txt --concurrency 64 --duration 60s \
+//	    --acked acked.txt --verify-token $SECRETARIAT_TOKEN
+//
 // See docs/performance.md for how the figures there were made.
 package main
 
@@ -64,6 +75,10 @@ type config struct {
 	pid         int
 	sseTimeout  time.Duration
 	hold        time.Duration
+	comments    int
+	tokens      []string
+	acked       string
+	verifyToken string
 }
 
 func main() {
@@ -77,9 +92,12 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.duration+cfg.sseTimeout+cfg.hold+2*time.Minute)
 	defer cancel()
-	if cfg.sse > 0 {
+	switch {
+	case cfg.comments > 0:
+		_, err = runComments(ctx, cfg, os.Stdout)
+	case cfg.sse > 0:
 		err = runSSE(ctx, cfg, os.Stdout)
-	} else {
+	default:
 		err = runProposals(ctx, cfg, os.Stdout)
 	}
 	if err != nil {
@@ -103,8 +121,22 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.pid, "pid", 0, "with --sse: the server's process id, to report its resident memory per stream")
 	fs.DurationVar(&cfg.sseTimeout, "sse-timeout", 10*time.Second, "with --sse: how long to wait for the streams and the event")
 	fs.DurationVar(&cfg.hold, "hold", 0, "with --sse: keep the streams open this long afterwards and count those the server closed (at most 10m)")
+	fs.IntVar(&cfg.comments, "comments", 0, "post this many comments, a deadline surge (at most 1,000,000)")
+	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn")
+	fs.StringVar(&cfg.acked, "acked", "", "with --comments: write the id of every acknowledged comment to this file")
+	fs.StringVar(&cfg.verifyToken, "verify-token", "", "with --comments: a secretariat token to check afterwards that every acknowledged comment is there")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if *tokensFile != "" {
+		raw, err := os.ReadFile(*tokensFile)
+		if err != nil {
+			return cfg, fmt.Errorf("--tokens: %v", err)
+		}
+		cfg.tokens = strings.Fields(string(raw))
+		if cfg.token == "" && len(cfg.tokens) > 0 {
+			cfg.token = cfg.tokens[0]
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -127,6 +159,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("--sse must be between 0 and %d", maxStreams)
 	case cfg.sseTimeout <= 0 || cfg.sseTimeout > maxDuration || cfg.hold < 0 || cfg.hold > maxDuration:
 		return cfg, fmt.Errorf("--sse-timeout and --hold must be at most %v", maxDuration)
+	case cfg.comments < 0 || cfg.comments > maxRequests:
+		return cfg, fmt.Errorf("--comments must be between 0 and %d", maxRequests)
+	case cfg.comments > 0 && len(cfg.tokens) == 0:
+		return cfg, errors.New("--comments needs --tokens: a file of observer API tokens")
 	case cfg.kind != "delete" && cfg.kind != "replace" && cfg.kind != "mixed":
 		return cfg, fmt.Errorf("--kind %q: use delete, replace or mixed", cfg.kind)
 	}
@@ -178,11 +214,15 @@ func (c *client) url(format string, args ...any) string {
 }
 
 func (c *client) request(ctx context.Context, method, u string, body []byte) (*http.Request, error) {
+	return c.requestAs(ctx, c.cfg.token, method, u, body)
+}
+
+func (c *client) requestAs(ctx context.Context, token, method, u string, body []byte) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.cfg.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -41,6 +41,7 @@ const (
 	Adopt               Action = "document.adopt"      // adopt a document directly (consensus or vote)
 	Translate           Action = "translation.set"     // add the adopted text in another language
 	ExplainPosition     Action = "explanation.create"  // a party's explanation of position after adoption
+	ExportComments      Action = "comments.export"     // export all comments of a document, hidden ones included
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
@@ -143,7 +144,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 		// Anyone signed in who can see the comment may report it; seeing
 		// it is checked per document and comment before this.
 		return nil
-	case ModerateComments, SetCommentWindow:
+	case ModerateComments, SetCommentWindow, ExportComments:
 		if v.isSecretariat() {
 			return nil
 		}

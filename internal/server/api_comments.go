@@ -69,7 +69,8 @@ type commentRequest struct {
 }
 
 // apiCreateComment adds a comment on the document, a provision (by key) or
-// a proposal, or a reply to a comment of the same document.
+// a proposal, or a reply to a comment of the same document. A multipart
+// request carries the same fields and up to attachment.MaxFiles files.
 func (s *Server) apiCreateComment(c echo.Context) error {
 	d, err := s.readDocument(c)
 	if err != nil {
@@ -78,35 +79,42 @@ func (s *Server) apiCreateComment(c echo.Context) error {
 	if err := s.authorize(c, negotiation.Comment, d.ID); err != nil {
 		return err
 	}
-	var req commentRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	body, err := negotiation.CommentBody(req.Body)
+	req, files, err := readCommentRequest(c)
 	if err != nil {
 		return err
 	}
-	var scope negotiation.CommentScope
-	if req.Scope != "" {
-		if scope, err = negotiation.ParseCommentScope(req.Scope); err != nil {
-			return err
-		}
-	}
-	if req.Key != "" && req.Proposal != 0 {
-		return negotiation.Errorf(negotiation.EInvalid, "a comment is on a provision (key) or on a proposal, not both")
-	}
-	if req.Parent != 0 && (req.Key != "" || req.Proposal != 0) {
-		return negotiation.Errorf(negotiation.EInvalid, "a reply belongs to the thread of its parent; leave out key and proposal")
-	}
-	v := viewer(c)
-	id, err := s.store.CreateComment(c.Request().Context(), v.Actor(), store.NewComment{
-		DocumentID: d.ID, Key: req.Key, ProposalID: req.Proposal, ParentID: req.Parent, Body: body, Scope: scope,
-		UserID: v.UserID, PartyID: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat, At: s.now(),
-	})
+	id, err := s.createComment(c, d.ID, req, files)
 	if err != nil {
 		return err
 	}
 	return created(c, map[string]any{"id": id})
+}
+
+// createComment checks a comment request and stores it with its files;
+// the caller has authorised the viewer to comment on the document.
+func (s *Server) createComment(c echo.Context, docID int64, req commentRequest, files []store.NewAttachment) (int64, error) {
+	body, err := negotiation.CommentBody(req.Body)
+	if err != nil {
+		return 0, err
+	}
+	var scope negotiation.CommentScope
+	if req.Scope != "" {
+		if scope, err = negotiation.ParseCommentScope(req.Scope); err != nil {
+			return 0, err
+		}
+	}
+	if req.Key != "" && req.Proposal != 0 {
+		return 0, negotiation.Errorf(negotiation.EInvalid, "a comment is on a provision (key) or on a proposal, not both")
+	}
+	if req.Parent != 0 && (req.Key != "" || req.Proposal != 0) {
+		return 0, negotiation.Errorf(negotiation.EInvalid, "a reply belongs to the thread of its parent; leave out key and proposal")
+	}
+	v := viewer(c)
+	return s.store.CreateComment(c.Request().Context(), v.Actor(), store.NewComment{
+		DocumentID: docID, Key: req.Key, ProposalID: req.Proposal, ParentID: req.Parent, Body: body, Scope: scope,
+		UserID: v.UserID, PartyID: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat, At: s.now(),
+		Attachments: files,
+	})
 }
 
 // apiListComments answers one page of a document's top-level comments, or
@@ -134,7 +142,7 @@ func (s *Server) apiListComments(c echo.Context) error {
 	}
 	v := viewer(c)
 	page, err := s.store.Comments(c.Request().Context(), store.CommentQuery{
-		DocumentID: d.ID, ParentID: parent, After: after,
+		DocumentID: d.ID, ParentID: parent, After: after, Key: c.QueryParam("key"),
 		ViewerParty: v.PartyID, Secretariat: v.PartyKind == negotiation.PartySecretariat,
 	})
 	if err != nil {

@@ -182,13 +182,24 @@ func TestSilenceDeadlineInThePastOrUnderMinimum(t *testing.T) {
 	if status != http.StatusBadRequest {
 		t.Fatalf("a deadline that is no time: %d %s", status, raw)
 	}
-	// Nothing was started by the refusals; a valid deadline starts it.
+	// Nothing was started by the refusals; a valid deadline starts it,
+	// and every state and group hears of it.
+	bra := e.as(e.tokenFor("BRA", negotiation.PartyState, "d@bra.example"))
+	e.tokenFor("G77", negotiation.PartyGroup, "d@g77.example")
 	sl := e.startSilence(doc.ID, 1, time.Now().Add(2*time.Hour))
 	if sl.Status != negotiation.SilenceRunning || sl.Version != 1 {
 		t.Fatalf("silence %+v", sl)
 	}
+	var told []string
+	rows, err := e.store.Pool().Query(context.Background(), `SELECT u.email FROM notifications n JOIN users u ON u.id = n.recipient_id
+		WHERE n.kind = 'silence.start' AND n.document_id = $1 AND n.link = $2 ORDER BY u.email`, doc.ID, fmt.Sprintf("/documents/%d/closing", doc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if told, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || strings.Join(told, ",") != "d@bra.example,d@g77.example" {
+		t.Fatalf("notified %v (%v), want the state's and the group's users", told, err)
+	}
 	// A delegation may not start one.
-	bra := e.as(e.tokenFor("BRA", negotiation.PartyState, "d@bra.example"))
 	status, raw = bra.call("POST", fmt.Sprintf("/api/v1/documents/%d/silence/return", doc.ID), nil, nil)
 	wantError(t, status, raw, http.StatusForbidden, "only the secretariat")
 }

@@ -99,6 +99,7 @@ type documentPage struct {
 	Doc     negotiation.Document
 	Latest  negotiation.Version
 	Closing closingState // silence procedure and adoption, shown as a banner
+	Threads *threadsView // the comment section (pages_consultation.go)
 }
 
 func (s *Server) pageDocument(c echo.Context) error {
@@ -114,7 +115,11 @@ func (s *Server) pageDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Closing: closing})
+	threads, err := s.commentThreads(c, d, latest.Provisions)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads, Closing: closing})
 }
 
 type versionPage struct {

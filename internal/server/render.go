@@ -42,11 +42,12 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	}
 	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b },
 		"pdfAvailable": pdfAvailable, "compilationExport": compilationExport,
+		"threads": threadArgs, "withc": withComment,
 		"rtl": negotiation.RightToLeft, "join": strings.Join,
 		"deref": func(t *time.Time) time.Time { return *t }}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		// partials*.html hold pieces shared by pages (one file per area).
+		// partials_<area>.html files hold each area's shared pieces.
 		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
@@ -87,6 +88,16 @@ type view struct {
 	Viewer    negotiation.Viewer
 	static    string
 	Data      any
+	unread    func() int
+}
+
+// Unread counts the viewer's unread notifications, for the header; only
+// pages that show it ask.
+func (v view) Unread() int {
+	if v.unread == nil {
+		return 0
+	}
+	return v.unread()
 }
 
 // Static gives the fingerprinted address of a static file.
@@ -101,6 +112,15 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 	v := view{
 		Translator: translator(c), Title: title, CSRF: csrf, Languages: s.pages.languages,
 		Path: c.Request().URL.RequestURI(), Viewer: viewer(c), static: s.pages.staticHash, Data: data,
+	}
+	if v.Viewer.SignedIn() {
+		v.unread = func() int {
+			n, err := s.store.UnreadNotifications(c.Request().Context(), v.Viewer.UserID)
+			if err != nil {
+				s.log.Warn("count unread notifications", "err", err)
+			}
+			return n
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

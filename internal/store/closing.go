@@ -108,7 +108,7 @@ func (s *Store) StartSilence(ctx context.Context, actor negotiation.Actor, docID
 		if err := event(ctx, tx, docID, "silence", id, 0, false); err != nil {
 			return err
 		}
-		if err := notifySilence(ctx, tx, docID, id); err != nil {
+		if err := notifyNegotiators(ctx, tx, docID, NotifySilence, deadline.Format("2006-01-02 15:04:05 UTC")); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "silence.start", "document", strconv.FormatInt(docID, 10),
@@ -120,12 +120,24 @@ func (s *Store) StartSilence(ctx context.Context, actor negotiation.Actor, docID
 	return s.Silence(ctx, docID)
 }
 
-// notifySilence is where every state and group is told that a text is
-// under silence, with its deadline. Notifications do not exist yet in
-// zerodraft; until they do, the silence shows on the document page and in
-// the live-update stream (the "silence" event written beside this call).
-func notifySilence(ctx context.Context, tx pgx.Tx, docID, silenceID int64) error {
-	return nil
+// Notification kinds written by closing steps.
+const (
+	NotifySilence = "silence.start"    // a text was put under silence (subject: the deadline)
+	NotifyAdopted = "document.adopted" // a text was adopted (subject: the version's label)
+)
+
+// notifyNegotiators tells every user of every state and group, in the
+// transaction of the change: under a silence procedure all of them must
+// know the deadline, and all of them learn of the adoption.
+func notifyNegotiators(ctx context.Context, tx pgx.Tx, docID int64, kind, subject string) error {
+	var parties []int64
+	err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM parties WHERE kind IN ('state', 'group')`).Scan(&parties)
+	if err != nil {
+		return err
+	}
+	_, err = NotifyParties(ctx, tx, parties, NewNotification{Kind: kind, DocumentID: docID,
+		Link: fmt.Sprintf("/documents/%d/closing", docID), Subject: subject})
+	return err
 }
 
 // openSilence returns the document's open silence (running or broken), or nil.
@@ -303,6 +315,9 @@ func (s *Store) Adopt(ctx context.Context, actor negotiation.Actor, docID int64,
 		if err := event(ctx, tx, docID, "adoption", int64(v.Number), 0, false); err != nil {
 			return err
 		}
+		if err := notifyNegotiators(ctx, tx, docID, NotifyAdopted, v.Label); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, "document.adopt", "document", strconv.FormatInt(docID, 10),
 			map[string]any{"version": v.Number, "method": na.Method, "tally": na.Tally, "public_from": na.PublicFrom})
 	})
@@ -389,6 +404,9 @@ func (s *Store) AdoptAtDeadline(ctx context.Context, silenceID int64, now time.T
 			return err
 		}
 		if err := event(ctx, tx, docID, "adoption", int64(v.Number), 0, false); err != nil {
+			return err
+		}
+		if err := notifyNegotiators(ctx, tx, docID, NotifyAdopted, v.Label); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, silenceActor, "document.adopt", "document", strconv.FormatInt(docID, 10),

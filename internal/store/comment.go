@@ -31,6 +31,9 @@ type NewComment struct {
 	Secretariat bool
 	// At is the time the comment is made, judged against the window.
 	At time.Time
+	// Attachments are checked files (attachment.Detect) stored with the
+	// comment in its transaction.
+	Attachments []NewAttachment
 }
 
 // CreateComment stores a comment or reply in one transaction with its
@@ -106,20 +109,43 @@ func (s *Store) CreateComment(ctx context.Context, actor negotiation.Actor, nc N
 			}
 			proposal = &nc.ProposalID
 		}
+		var campaign *string
+		if nc.ParentID == 0 {
+			k := negotiation.CampaignKey(anchorName(key, proposal), nc.Body)
+			campaign = &k
+		}
 		err = tx.QueryRow(ctx, `INSERT INTO comments (document_id, parent_id, depth, provision_key, proposal_id, version_number,
-			body, scope, confidential_party, author_id, party_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			body, scope, confidential_party, author_id, party_id, campaign_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			nc.DocumentID, nullID(nc.ParentID), depth, key, proposal, current, nc.Body, string(scope), nullID(confidential),
-			nc.UserID, nc.PartyID).Scan(&id)
+			nc.UserID, nc.PartyID, campaign).Scan(&id)
 		if err != nil {
+			return err
+		}
+		if err := insertAttachments(ctx, tx, id, nc.Attachments); err != nil {
+			return err
+		}
+		if err := notifyComment(ctx, tx, nc, id, key, scope, confidential); err != nil {
 			return err
 		}
 		if err := commentEvent(ctx, tx, nc.DocumentID, id, scope, confidential); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "comment.create", "comment", strconv.FormatInt(id, 10), map[string]any{
-			"document_id": nc.DocumentID, "parent_id": nc.ParentID, "key": key, "proposal_id": proposal, "scope": scope, "version": current})
+			"document_id": nc.DocumentID, "parent_id": nc.ParentID, "key": key, "proposal_id": proposal, "scope": scope, "version": current,
+			"attachments": attachmentNames(nc.Attachments)})
 	})
 	return id, err
+}
+
+// anchorName names what a top-level comment is on, for campaign keys.
+func anchorName(key *string, proposal *int64) string {
+	switch {
+	case key != nil:
+		return "key:" + *key
+	case proposal != nil:
+		return "proposal:" + strconv.FormatInt(*proposal, 10)
+	}
+	return "doc"
 }
 
 type parentComment struct {
@@ -487,7 +513,33 @@ type Comment struct {
 	Body        string                    `json:"body,omitempty"`
 	Tombstone   string                    `json:"tombstone,omitempty"`
 	Reports     int                       `json:"reports,omitempty"` // shown to the secretariat only
+	Depth       int                       `json:"depth"`             // 1 for a top-level comment
+	AuthorID    int64                     `json:"-"`                 // for the page's "withdraw" and "report" forms
+	// Campaign: this comment stands for a group of identical or
+	// near-identical submissions (it is the first of them); nil otherwise.
+	Campaign    *Campaign        `json:"campaign,omitempty"`
+	Attachments []AttachmentInfo `json:"attachments,omitempty"`
 }
+
+// Campaign is a group of top-level comments on the same anchor with the
+// same normalised text: how many there are (the shown one included) and
+// who submitted them, first CampaignSignatories in order of submission.
+type Campaign struct {
+	Count       int         `json:"count"`
+	Signatories []Signatory `json:"signatories"`
+}
+
+// Signatory is one submitter of a campaign's text.
+type Signatory struct {
+	CommentID int64     `json:"comment"`
+	Author    string    `json:"author"`
+	Party     string    `json:"party"`
+	At        time.Time `json:"created_at"`
+}
+
+// CampaignSignatories bounds the signatories listed with a thread page;
+// GET /api/v1/comments/{cid}/signatories lists them all.
+const CampaignSignatories = 100
 
 // CommentCounts counts the comments of a document the viewer may see,
 // replies included, by status.
@@ -513,6 +565,11 @@ type CommentQuery struct {
 	// public ones and those confidential to it.
 	ViewerParty int64
 	Secretariat bool
+	// Key: only the thread on this provision (top level); counts then
+	// count that thread.
+	Key string
+	// Only: just this one comment (a permalink), if the viewer may see it.
+	Only int64
 }
 
 // CommentPage is one page of a thread, with the cursor of the next page
@@ -535,28 +592,8 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 	if q.After != nil {
 		afterAt, afterID = &q.After.At, q.After.ID
 	}
-	rows, err := s.pool.Query(ctx, `WITH
-	latest AS (SELECT max(number) AS n FROM versions WHERE document_id = $1),
-	counts AS (SELECT count(*) FILTER (WHERE status = 'visible') AS visible, count(*) FILTER (WHERE status = 'hidden') AS hidden,
-		count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn
-		FROM comments WHERE document_id = $1 AND (scope = 'public' OR $2 OR confidential_party = $3)),
-	page AS (SELECT * FROM comments c
-		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3)
-		AND CASE WHEN $4::bigint = 0 THEN c.parent_id IS NULL ELSE c.parent_id = $4 END
-		AND ($5::timestamptz IS NULL OR (c.created_at, c.id) > ($5, $6))
-		ORDER BY c.created_at, c.id LIMIT $7)
-	SELECT n.visible, n.hidden, n.withdrawn, p.id, p.parent_id, p.provision_key, p.version_number, v.label, p.proposal_id,
-		u.name, pa.code, p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
-		(SELECT count(*) FROM comments r WHERE r.parent_id = p.id AND (r.scope = 'public' OR $2 OR r.confidential_party = $3)),
-		coalesce(cur.number, ''), coalesce(cur.text IS DISTINCT FROM old.text AND p.version_number <> l.n, false)
-	FROM counts n CROSS JOIN latest l LEFT JOIN page p ON true
-	LEFT JOIN users u ON u.id = p.author_id
-	LEFT JOIN parties pa ON pa.id = p.party_id
-	LEFT JOIN versions v ON v.document_id = p.document_id AND v.number = p.version_number
-	LEFT JOIN provisions cur ON cur.document_id = p.document_id AND cur.version_number = l.n AND cur.key = p.provision_key
-	LEFT JOIN provisions old ON old.document_id = p.document_id AND old.version_number = p.version_number AND old.key = p.provision_key
-	ORDER BY p.created_at, p.id`,
-		q.DocumentID, q.Secretariat, q.ViewerParty, q.ParentID, afterAt, afterID, q.Limit+1)
+	rows, err := s.pool.Query(ctx, commentPageQuery,
+		q.DocumentID, q.Secretariat, q.ViewerParty, q.ParentID, afterAt, afterID, q.Limit+1, q.Key, q.Only)
 	if err != nil {
 		return CommentPage{}, err
 	}
@@ -570,9 +607,12 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 		var createdAt *time.Time
 		var statusAt *time.Time
 		var reports *int
+		var campaign *int
+		var signatories []Signatory
+		var attachments []AttachmentInfo
 		err := rows.Scan(&page.Counts.Visible, &page.Counts.Hidden, &page.Counts.Withdrawn, &id, &c.Parent, &c.Key, &version, &label,
 			&c.Proposal, &author, &party, &scope, &createdAt, &c.EditedAt, &status, &by, &reason, &statusAt, &body, &reports,
-			&c.ReplyCount, &c.Number, &c.TextChanged)
+			&c.ReplyCount, &c.Number, &c.TextChanged, &c.Depth, &campaign, &signatories, &attachments, &c.AuthorID)
 		if err != nil {
 			return page, err
 		}
@@ -595,10 +635,19 @@ func (s *Store) Comments(ctx context.Context, q CommentQuery) (CommentPage, erro
 		if q.Secretariat {
 			c.Reports = *reports
 		}
+		if campaign != nil && *campaign > 1 {
+			c.Campaign = &Campaign{Count: *campaign, Signatories: signatories}
+		}
+		if c.Status == negotiation.CommentVisible || q.Secretariat {
+			c.Attachments = attachments
+		}
 		page.Comments = append(page.Comments, c)
 	}
 	if err := rows.Err(); err != nil {
 		return page, err
+	}
+	if q.Only != 0 {
+		return page, nil
 	}
 	if len(page.Comments) > q.Limit {
 		page.Comments = page.Comments[:q.Limit]
@@ -613,4 +662,125 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// commentPageQuery reads one page of a thread, in one statement: the
+// document's (or the provision thread's) counts by status, the page's
+// comments with their reply counts, the provision's current number and
+// whether its text changed since, the campaign each stands for, and their
+// attachments. A campaign is shown at its first visible submission; the
+// later ones are left out of the page and counted with it.
+//
+// $1 document, $2 secretariat, $3 viewer's party, $4 parent (0: top level),
+// $5/$6 cursor, $7 limit, $8 provision key (” for all), $9 one comment (0: a page).
+const commentPageQuery = `WITH
+	latest AS (SELECT max(number) AS n FROM versions WHERE document_id = $1),
+	counts AS (SELECT count(*) FILTER (WHERE status = 'visible') AS visible, count(*) FILTER (WHERE status = 'hidden') AS hidden,
+		count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn
+		FROM comments WHERE document_id = $1 AND (scope = 'public' OR $2 OR confidential_party = $3)
+		AND ($8::text = '' OR provision_key = $8)),
+	page AS (SELECT * FROM comments c
+		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3)
+		AND CASE WHEN $9::bigint <> 0 THEN c.id = $9
+			WHEN $4::bigint = 0 THEN c.parent_id IS NULL AND ($8 = '' OR c.provision_key = $8)
+			ELSE c.parent_id = $4 END
+		AND ($9 <> 0 OR c.campaign_key IS NULL OR c.status <> 'visible' OR NOT EXISTS (SELECT 1 FROM comments e
+			WHERE e.document_id = c.document_id AND e.campaign_key = c.campaign_key AND e.status = 'visible'
+			AND (e.scope = 'public' OR $2 OR e.confidential_party = $3) AND (e.created_at, e.id) < (c.created_at, c.id)))
+		AND ($5::timestamptz IS NULL OR (c.created_at, c.id) > ($5, $6))
+		ORDER BY c.created_at, c.id LIMIT $7)
+	SELECT n.visible, n.hidden, n.withdrawn, p.id, p.parent_id, p.provision_key, p.version_number, v.label, p.proposal_id,
+		u.name, pa.code, p.scope, p.created_at, p.edited_at, p.status, p.status_by, p.status_reason, p.status_at, p.body, p.report_count,
+		(SELECT count(*) FROM comments r WHERE r.parent_id = p.id AND (r.scope = 'public' OR $2 OR r.confidential_party = $3)),
+		coalesce(cur.number, ''), coalesce(cur.text IS DISTINCT FROM old.text AND p.version_number <> l.n, false), coalesce(p.depth, 0),
+		camp.n, coalesce(camp_who.who, '[]'), coalesce(att.list, '[]'), coalesce(p.author_id, 0)
+	FROM counts n CROSS JOIN latest l LEFT JOIN page p ON true
+	LEFT JOIN users u ON u.id = p.author_id
+	LEFT JOIN parties pa ON pa.id = p.party_id
+	LEFT JOIN versions v ON v.document_id = p.document_id AND v.number = p.version_number
+	LEFT JOIN provisions cur ON cur.document_id = p.document_id AND cur.version_number = l.n AND cur.key = p.provision_key
+	LEFT JOIN provisions old ON old.document_id = p.document_id AND old.version_number = p.version_number AND old.key = p.provision_key
+	LEFT JOIN LATERAL (SELECT count(*) AS n FROM comments e
+		WHERE p.campaign_key IS NOT NULL AND p.status = 'visible' AND e.document_id = p.document_id
+		AND e.campaign_key = p.campaign_key AND e.status = 'visible' AND (e.scope = 'public' OR $2 OR e.confidential_party = $3)) camp ON true
+	LEFT JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('comment', s.id, 'author', s.name, 'party', s.code, 'created_at', s.created_at)
+			ORDER BY s.created_at, s.id) AS who
+		FROM (SELECT e.id, e.created_at, su.name, sp.code FROM comments e JOIN users su ON su.id = e.author_id JOIN parties sp ON sp.id = e.party_id
+			WHERE camp.n > 1 AND e.document_id = p.document_id AND e.campaign_key = p.campaign_key AND e.status = 'visible'
+			AND (e.scope = 'public' OR $2 OR e.confidential_party = $3) ORDER BY e.created_at, e.id LIMIT ` + "100" + `) s) camp_who ON true
+	LEFT JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, 'size', a.size) ORDER BY a.id) AS list
+		FROM comment_attachments a WHERE a.comment_id = p.id) att ON true
+	ORDER BY p.created_at, p.id`
+
+// CampaignSignatories lists, in order of submission, everyone whose
+// visible top-level comment has the same campaign key as comment id and
+// is visible to the viewer; a comment outside any campaign lists itself.
+func (s *Store) CampaignSignatories(ctx context.Context, id, viewerParty int64, secretariat bool) ([]Signatory, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.id, u.name, p.code, e.created_at FROM comments c
+		JOIN comments e ON e.document_id = c.document_id AND (e.id = c.id OR (e.campaign_key = c.campaign_key AND e.status = 'visible'))
+		JOIN users u ON u.id = e.author_id JOIN parties p ON p.id = e.party_id
+		WHERE c.id = $1 AND (e.scope = 'public' OR $2 OR e.confidential_party = $3)
+		ORDER BY e.created_at, e.id`, id, secretariat, viewerParty)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Signatory, error) {
+		var sg Signatory
+		err := r.Scan(&sg.CommentID, &sg.Author, &sg.Party, &sg.At)
+		sg.At = sg.At.UTC()
+		return sg, err
+	})
+}
+
+// ProvisionCommentCounts counts, per provision key, the visible comments
+// (replies included) of a document's provision threads that the viewer
+// may see.
+func (s *Store) ProvisionCommentCounts(ctx context.Context, docID, viewerParty int64, secretariat bool) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT provision_key, count(*) FROM comments
+		WHERE document_id = $1 AND provision_key IS NOT NULL AND status = 'visible' AND (scope = 'public' OR $2 OR confidential_party = $3)
+		GROUP BY provision_key`, docID, secretariat, viewerParty)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// FeedSize is how many of the newest comments a document's feed holds.
+const FeedSize = 50
+
+// RecentComments returns a document's newest comments, replies included,
+// that the viewer may see, newest first, with tombstones in place of the
+// bodies of hidden and withdrawn ones (for the secretariat too: a feed
+// leaves the document's pages).
+func (s *Store) RecentComments(ctx context.Context, docID, viewerParty int64, secretariat bool) ([]Comment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.parent_id, c.provision_key, c.proposal_id, u.name, pa.code, c.scope, c.created_at,
+		c.edited_at, c.status, coalesce(c.status_by, ''), c.status_reason, c.status_at, c.body
+		FROM comments c JOIN users u ON u.id = c.author_id JOIN parties pa ON pa.id = c.party_id
+		WHERE c.document_id = $1 AND (c.scope = 'public' OR $2 OR c.confidential_party = $3)
+		ORDER BY c.created_at DESC, c.id DESC LIMIT $4`, docID, secretariat, viewerParty, FeedSize)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Comment, error) {
+		var c Comment
+		var by, reason string
+		var statusAt *time.Time
+		err := r.Scan(&c.ID, &c.Parent, &c.Key, &c.Proposal, &c.Author, &c.Party, &c.Scope, &c.CreatedAt, &c.EditedAt,
+			&c.Status, &by, &reason, &statusAt, &c.Body)
+		c.CreatedAt, c.Edited = c.CreatedAt.UTC(), c.EditedAt != nil
+		if c.Status != negotiation.CommentVisible && statusAt != nil {
+			c.Body, c.Tombstone = "", negotiation.Tombstone(c.Status, by, reason, *statusAt)
+		}
+		return c, err
+	})
 }
