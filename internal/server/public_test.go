@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zerodraft/zerodraft/internal/export/exporttest"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
@@ -104,6 +105,15 @@ func TestPublicationPageTranslationsArchiveAndFeed(t *testing.T) {
 		if !strings.Contains(page, name) {
 			t.Fatalf("the public page does not offer %s", name)
 		}
+	}
+	// Each language downloads too: the Arabic DOCX, read back by pandoc.
+	status, ardocx, _ := anonGet(t, a.PublicURL+"?lang=ar&format=docx")
+	if status != http.StatusOK {
+		t.Fatalf("Arabic DOCX: %d", status)
+	}
+	pandoc := exporttest.Need(t, "pandoc", "pandoc")
+	if got := string(exporttest.Run(t, []byte(ardocx), pandoc, "-f", "docx", "-t", "plain")); !strings.Contains(got, "نص عربي") {
+		t.Fatalf("pandoc reads the Arabic DOCX as %q", got)
 	}
 	if status, _, _ := anonGet(t, a.PublicURL+"?lang=ru"); status != http.StatusNotFound {
 		t.Fatalf("a language without a text: %d", status)
