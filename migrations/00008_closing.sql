@@ -52,13 +52,14 @@ CREATE TABLE adoptions (
     -- two-character pieces of its Chinese/Japanese/Korean runs, which have
     -- no spaces between words (see docs/api.md, "Searching the archive").
     search_text    text NOT NULL DEFAULT '',
+    search_vector  tsvector GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED,
     cjk_grams      text[] NOT NULL DEFAULT '{}',
     recorded_at    timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT adoptions_document_id_key UNIQUE (document_id),
     FOREIGN KEY (document_id, version_number) REFERENCES versions (document_id, number)
 );
 CREATE INDEX adoptions_adopted_at_idx ON adoptions (adopted_at DESC);
-CREATE INDEX adoptions_search_idx ON adoptions USING gin (to_tsvector('english', search_text));
+CREATE INDEX adoptions_search_idx ON adoptions USING gin (search_vector);
 CREATE INDEX adoptions_cjk_idx ON adoptions USING gin (cjk_grams);
 
 CREATE TABLE explanations (

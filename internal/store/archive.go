@@ -171,12 +171,17 @@ func (s *Store) SearchAdopted(ctx context.Context, q string, limit int) ([]Publi
 	q = strings.TrimSpace(q)
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
 	grams := cjkGrams(q)
-	rows, err := s.pool.Query(ctx, `SELECT d.id, d.symbol, d.title, d.language, a.version_number, a.adopted_at, a.method, a.tally, a.public_from, a.text_sha256
-		FROM adoptions a JOIN documents d ON d.id = a.document_id
-		WHERE $1 = ''
-			OR lower(d.symbol) LIKE $2 OR lower(d.title) LIKE $2
-			OR to_tsvector('english', a.search_text) @@ websearch_to_tsquery('english', $1)
-			OR (cardinality($3::text[]) > 0 AND a.cjk_grams @> $3::text[])
+	// Each way of matching is its own branch so that each uses its index
+	// (GIN on the word vector, GIN on the CJK pieces); symbols and titles
+	// are short and read directly.
+	rows, err := s.pool.Query(ctx, `WITH hits AS (
+			SELECT a.id FROM adoptions a WHERE $1 = ''
+			UNION SELECT a.id FROM adoptions a WHERE $1 <> '' AND a.search_vector @@ websearch_to_tsquery('english', $1)
+			UNION SELECT a.id FROM adoptions a WHERE cardinality($3::text[]) > 0 AND a.cjk_grams @> $3::text[]
+			UNION SELECT a.id FROM adoptions a JOIN documents d ON d.id = a.document_id
+				WHERE $1 <> '' AND (lower(d.symbol) LIKE $2 OR lower(d.title) LIKE $2))
+		SELECT d.id, d.symbol, d.title, d.language, a.version_number, a.adopted_at, a.method, a.tally, a.public_from, a.text_sha256
+		FROM hits JOIN adoptions a ON a.id = hits.id JOIN documents d ON d.id = a.document_id
 		ORDER BY a.adopted_at DESC, a.id DESC LIMIT $4`, q, like, grams, limit)
 	if err != nil {
 		return nil, err
