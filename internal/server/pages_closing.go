@@ -53,6 +53,7 @@ type closingPage struct {
 	Explanations []negotiation.Explanation
 	Languages    []string // the UN languages other than the original, for translation links
 	Translated   map[string]bool
+	Numbers      map[string]string // provision key → display number in the latest version
 	Error        string
 	// IsSecretariat and IsMember decide which forms show; the actions
 	// themselves are checked again when posted.
@@ -86,7 +87,11 @@ func (s *Server) closingPageData(c echo.Context) (closingPage, error) {
 	if err != nil {
 		return closingPage{}, err
 	}
-	p := closingPage{Doc: d, Latest: latest, State: st, Translated: map[string]bool{},
+	numbers := make(map[string]string, len(latest.Provisions))
+	for _, prov := range latest.Provisions {
+		numbers[prov.Key] = prov.Number
+	}
+	p := closingPage{Doc: d, Latest: latest, State: st, Translated: map[string]bool{}, Numbers: numbers,
 		IsSecretariat:   s.authorize(c, negotiation.Adopt, d.ID) == nil,
 		IsMember:        negotiation.Authorize(viewer(c), negotiation.BreakSilence, s.now()) == nil,
 		MinDeadline:     s.now().Add(s.silenceMin).UTC().Truncate(time.Second).Add(time.Second).Format("2006-01-02T15:04:05"),

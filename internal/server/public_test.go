@@ -257,3 +257,28 @@ func TestClosingFormsAdoptByVoteAndTranslate(t *testing.T) {
 		t.Fatalf("a delegation opens the translation form: %d", status)
 	}
 }
+
+// A delegate breaks silence with the page's form, naming a provision.
+func TestBreakSilenceForm(t *testing.T) {
+	t.Parallel()
+	e := newClosingEnv(t, time.Second, false)
+	e.account("BRA", negotiation.PartyState, "d@bra.example", pw)
+	doc := e.createDoc("A/FORM/2", finalDraft)
+	key, _ := e.keyOf(doc.ID, 1, "Requests")
+	e.startSilence(doc.ID, 1, time.Now().Add(time.Hour))
+	b := e.browser()
+	b.signIn("d@bra.example", pw)
+	closing := fmt.Sprintf("/documents/%d/closing", doc.ID)
+	_, page := b.get(closing)
+	if !strings.Contains(page, `id="break-form"`) || strings.Contains(page, `id="adopt-form"`) {
+		t.Fatal("a delegate should see the break form and not the adoption form")
+	}
+	resp, page := b.post(fmt.Sprintf("/documents/%d/silence/break", doc.ID), url.Values{"_csrf": {csrfOf(t, page)},
+		"statement": {"Brazil breaks silence on support to <developing> countries."}, "keys": {key}, "text": {"provide adequate support"}})
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != closing {
+		t.Fatalf("break by the form: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if !strings.Contains(page, "Brazil breaks silence on support to &lt;developing&gt; countries.") || !strings.Contains(page, ">OP2</a>") || !strings.Contains(page, "provide adequate support") {
+		t.Fatal("the closing page does not show the break, escaped")
+	}
+}
