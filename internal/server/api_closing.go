@@ -180,11 +180,8 @@ func (s *Server) apiGetAdoption(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	a, err := s.store.Adoption(ctx, id)
+	a, err := s.visibleAdoption(c, id)
 	if err != nil {
-		return err
-	}
-	if err := negotiation.MayReadFinalText(viewer(c), a, s.now()); err != nil {
 		return err
 	}
 	d, err := s.store.Document(ctx, id)
@@ -249,3 +246,17 @@ func publicPath(symbol string) string {
 
 // publicURL is publicPath on this installation's public address.
 func (s *Server) publicURL(symbol string) string { return s.baseURL + publicPath(symbol) }
+
+// visibleAdoption reads a document's adoption for a viewer who may see its
+// final text. Not adopted, embargoed and nonexistent all answer the same
+// "not found", so the answer reveals nothing of drafts.
+func (s *Server) visibleAdoption(c echo.Context, docID int64) (negotiation.Adoption, error) {
+	a, err := s.store.Adoption(c.Request().Context(), docID)
+	if err == nil {
+		err = negotiation.MayReadFinalText(viewer(c), a, s.now())
+	}
+	if negotiation.ErrorCode(err) == negotiation.ENotFound {
+		return a, negotiation.Errorf(negotiation.ENotFound, "document %d has no published final text", docID)
+	}
+	return a, err
+}

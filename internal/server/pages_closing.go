@@ -328,11 +328,7 @@ func (s *Server) apiTranslations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Adoption(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := negotiation.MayReadFinalText(viewer(c), a, s.now()); err != nil {
+	if _, err := s.visibleAdoption(c, id); err != nil {
 		return err
 	}
 	trs, err := s.store.Translations(c.Request().Context(), id)

@@ -97,6 +97,19 @@ func TestPublicationPageTranslationsArchiveAndFeed(t *testing.T) {
 	status, raw = e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/translations/fr", other.ID), map[string]any{"title": "X", "provisions": map[string]string{}}, nil)
 	wantError(t, status, raw, http.StatusConflict, "not adopted")
 
+	var trs struct {
+		Translations []struct {
+			Language   string            `json:"language"`
+			Provisions map[string]string `json:"provisions"`
+		} `json:"translations"`
+	}
+	anon := e.as("")
+	if status, raw := anon.call("GET", fmt.Sprintf("/api/v1/documents/%d/translations", doc.ID), nil, &trs); status != http.StatusOK || len(trs.Translations) != 3 || trs.Translations[0].Language != "ar" {
+		t.Fatalf("translations for anyone: %d %s", status, raw)
+	}
+	status, raw = anon.call("GET", fmt.Sprintf("/api/v1/documents/%d/adoption", other.ID), nil, nil)
+	wantError(t, status, raw, http.StatusNotFound, "has no published final text")
+
 	status, page, _ = anonGet(t, a.PublicURL+"?lang=ar")
 	if status != http.StatusOK || !strings.Contains(page, `lang="ar" dir="rtl"`) || !strings.Contains(page, "التلوث البلاستيكي") {
 		t.Fatalf("Arabic page: %d", status)
