@@ -24,14 +24,14 @@ CREATE FUNCTION zd_now() RETURNS timestamptz LANGUAGE sql STABLE
 CREATE FUNCTION zd_audiences() RETURNS text[] LANGUAGE sql STABLE
     AS $$ SELECT coalesce(string_to_array(nullif(current_setting('zerodraft.audiences', true), ''), ','), ARRAY['public']) $$;
 
--- When a document was adopted, and which version; the publication tables
--- redefine these.
+-- When a document was adopted, which version, and any embargo on the
+-- final text set at adoption.
 CREATE FUNCTION zd_adopted_at(doc bigint) RETURNS timestamptz LANGUAGE sql STABLE
-    AS $$ SELECT NULL::timestamptz $$;
+    AS $$ SELECT adopted_at FROM adoptions WHERE document_id = doc $$;
 CREATE FUNCTION zd_adopted_version(doc bigint) RETURNS integer LANGUAGE sql STABLE
-    AS $$ SELECT NULL::integer $$;
+    AS $$ SELECT version_number FROM adoptions WHERE document_id = doc $$;
 CREATE FUNCTION zd_final_from(doc bigint) RETURNS timestamptz LANGUAGE sql STABLE
-    AS $$ SELECT NULL::timestamptz $$;
+    AS $$ SELECT public_from FROM adoptions WHERE document_id = doc $$;
 
 -- zd_open mirrors negotiation.Disclosure.Sees for one document's policy:
 -- does any of the viewer's audiences see the artefact now? named asks for

@@ -89,7 +89,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	srv, err := server.New(ctx, server.Options{
 		Store: st, Logger: log, BaseURL: cfg.BaseURL,
 		OIDC:        server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret},
-		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SilenceMin: cfg.SilenceMin,
 	})
 	if err != nil {
 		return err

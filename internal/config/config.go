@@ -34,6 +34,7 @@ type Config struct {
 	AdminEmail    string        // first start: the secretariat account's email (default admin@zerodraft.local)
 	AdminPassword string        // first start: the secretariat account's password (default: generated, printed once)
 	Demo          bool          // seed a small demo negotiation
+	SilenceMin    time.Duration // shortest silence procedure this installation allows (default 72 h)
 }
 
 // Embedded tells whether zerodraft runs its own PostgreSQL cluster.
@@ -59,6 +60,7 @@ func Load(name string, args []string, getenv Getenv, out io.Writer) (Config, err
 	fs.DurationVar(&c.SessionMax, "session-max", envDuration(getenv, "ZERODRAFT_SESSION_MAX", 12*time.Hour), "sign out after this long in all (ZERODRAFT_SESSION_MAX)")
 	c.AdminEmail = envOr(getenv, "ZERODRAFT_ADMIN_EMAIL", "admin@zerodraft.local")
 	c.AdminPassword = getenv("ZERODRAFT_ADMIN_PASSWORD")
+	fs.DurationVar(&c.SilenceMin, "silence-min", envDuration(getenv, "ZERODRAFT_SILENCE_MIN", 72*time.Hour), "shortest silence procedure, e.g. 72h, or 5s for a demonstration (ZERODRAFT_SILENCE_MIN)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed a small demo negotiation and print its sign-ins")
 	level := fs.String("log-level", envOr(getenv, "ZERODRAFT_LOG_LEVEL", "info"), "debug, info, warn or error (ZERODRAFT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -137,6 +139,9 @@ func (c *Config) validate() error {
 	}
 	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
 		return errors.New("session timeouts: want 0 < --session-idle <= --session-max")
+	}
+	if c.SilenceMin <= 0 {
+		return fmt.Errorf("silence minimum %s: want a positive duration such as 72h", c.SilenceMin)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

@@ -49,3 +49,22 @@ func TestLoadRefusesBadSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestSilenceMinimum(t *testing.T) {
+	base := map[string]string{"ZERODRAFT_DATA_DIR": "/srv/zd"}
+	c, err := Load("serve", nil, env(base), io.Discard)
+	if err != nil || c.SilenceMin != 72*time.Hour {
+		t.Fatalf("default %s, %v; want 72h", c.SilenceMin, err)
+	}
+	c, err = Load("serve", nil, env(map[string]string{"ZERODRAFT_DATA_DIR": "/srv/zd", "ZERODRAFT_SILENCE_MIN": "5s"}), io.Discard)
+	if err != nil || c.SilenceMin != 5*time.Second {
+		t.Fatalf("from the environment %s, %v; want 5s", c.SilenceMin, err)
+	}
+	c, err = Load("serve", []string{"--silence-min", "24h"}, env(map[string]string{"ZERODRAFT_DATA_DIR": "/srv/zd", "ZERODRAFT_SILENCE_MIN": "5s"}), io.Discard)
+	if err != nil || c.SilenceMin != 24*time.Hour {
+		t.Fatalf("the flag wins: %s, %v; want 24h", c.SilenceMin, err)
+	}
+	if _, err := Load("serve", []string{"--silence-min", "0s"}, env(base), io.Discard); err == nil {
+		t.Fatal("a zero minimum was accepted")
+	}
+}

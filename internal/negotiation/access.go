@@ -37,6 +37,11 @@ const (
 	ModerateComments    Action = "comments.moderate"   // hide or restore a comment with a reason
 	SetCommentWindow    Action = "comments.window"     // set or extend a document's comment window
 	SetDisclosure       Action = "disclosure.set"      // set a document's disclosure policy
+	StartSilence        Action = "silence.start"       // put a version under the silence procedure, return it to negotiation
+	BreakSilence        Action = "silence.break"       // a delegation breaks silence
+	Adopt               Action = "document.adopt"      // adopt a document directly (consensus or vote)
+	Translate           Action = "translation.set"     // add the adopted text in another language
+	ExplainPosition     Action = "explanation.create"  // a party's explanation of position after adoption
 	ExportComments      Action = "comments.export"     // export all comments of a document, hidden ones included
 )
 
@@ -161,6 +166,18 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only the secretariat moderates comments and sets comment windows")
+	case BreakSilence, ExplainPosition:
+		// Silence is kept or broken, and positions explained, by those
+		// who negotiate: states and groups.
+		if v.isMember() {
+			return nil
+		}
+		return Errorf(EForbidden, "only state delegations and negotiating groups break silence or explain their position")
+	case StartSilence, Adopt, Translate:
+		if v.isSecretariat() {
+			return nil
+		}
+		return Errorf(EForbidden, "only the secretariat runs silence procedures, adopts and publishes texts")
 	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus, ManageConsultation:
 		if v.isSecretariat() {
 			return nil

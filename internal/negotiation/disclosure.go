@@ -51,7 +51,7 @@ const (
 	Never      When = "never"
 	Now        When = "now"
 	From       When = "from"     // an embargo: from a date and time
-	Adoption   When = "adoption" // once the document is adopted
+	AtAdoption When = "adoption" // once the document is adopted
 	Anonymised When = "anonymised"
 )
 
@@ -98,7 +98,7 @@ func Preset(name string) (Policy, error) {
 	}
 	all := Audiences
 	set(Never, all, Artefacts...)
-	set(Adoption, all, ArtFinal)
+	set(AtAdoption, all, ArtFinal)
 	members := []Audience{AudMembers}
 	everyone := []Audience{AudMembers, AudObservers, AudPublic}
 	switch name {
@@ -151,7 +151,7 @@ func (p *Policy) Validate() error {
 
 func (r Rule) validate(a Artefact, aud Audience) error {
 	switch r.When {
-	case Never, Now, Adoption:
+	case Never, Now, AtAdoption:
 		if r.From != nil {
 			return Errorf(EInvalid, "%s / %s: \"from\" goes with \"when\": \"from\" only", a, aud)
 		}
@@ -256,7 +256,7 @@ func (d Disclosure) cell(a Artefact, aud Audience, now time.Time) Sight {
 		if !now.Before(*r.From) {
 			s = Shown
 		}
-	case Adoption:
+	case AtAdoption:
 		if d.AdoptedAt != nil && !now.Before(*d.AdoptedAt) {
 			s = Shown
 		}

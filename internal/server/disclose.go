@@ -91,3 +91,22 @@ func disclosePositions(dis negotiation.Disclosure, v negotiation.Viewer, now tim
 	}
 	return out
 }
+
+// discloseSilence keeps the breaks of a silence procedure that v may see:
+// a break is a party's position on the text (the "positions" artefact), and
+// who broke is an attribution.
+func discloseSilence(dis negotiation.Disclosure, v negotiation.Viewer, now time.Time, sl negotiation.Silence) negotiation.Silence {
+	out := make([]negotiation.SilenceBreak, 0, len(sl.Breaks))
+	for _, b := range sl.Breaks {
+		own := v.OwnsCode(b.Party)
+		if !dis.CanSee(v, negotiation.ArtPositions, own, now) {
+			continue
+		}
+		if dis.Sees(v, negotiation.ArtAttributions, own, now) != negotiation.Shown {
+			b.Party, b.PartyName = "", ""
+		}
+		out = append(out, b)
+	}
+	sl.Breaks = out
+	return sl
+}

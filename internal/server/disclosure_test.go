@@ -154,7 +154,9 @@ func TestEmbargoToTheSecond(t *testing.T) {
 	e := newEnv(t)
 	c := e.createDoc("A/POL/3", zeroDraft)
 	release := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
-	var pol struct{ Rules map[string]map[string]negotiation.Rule }
+	var pol struct {
+		Rules map[string]map[string]negotiation.Rule
+	}
 	e.call("GET", fmt.Sprintf("/api/v1/documents/%d/policy", c.ID), nil, &pol)
 	table := withCell(pol.Rules, "text", "public", map[string]any{"when": "from", "from": release.Format(time.RFC3339)})
 	if status, raw := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/policy", c.ID), map[string]any{"rules": table}, nil); status != http.StatusOK {

@@ -52,6 +52,9 @@ func leakParams(d leakDoc) map[string]string {
 	return map[string]string{
 		":id": fmt.Sprint(d.id), ":n": "2", ":pid": fmt.Sprint(d.proposal), ":cid": fmt.Sprint(d.comment),
 		":sid": fmt.Sprint(d.sg), ":key": d.key, ":code": "QQFRA", ":aid": fmt.Sprint(d.attachment), ":eid": fmt.Sprint(d.export),
+		// The public page finds a symbol in any case; asking in lower case
+		// keeps the request's own echo apart from what the page reveals.
+		":lang": "fr", "*": "canary/symbol/1",
 	}
 }
 
@@ -71,6 +74,8 @@ var leakVariants = map[string][]string{
 	// page, and takes a browser start per request (its own tests cover it).
 	"/api/v1/documents/:id/versions/:n/export": {"?format=txt", "?format=json", "?format=akn", "?format=docx", "?format=docx&against=1"},
 	"/api/v1/documents/:id/compilation/export": {"?format=docx", "?format=akn"},
+	"/texts/*": {"", "?format=docx", "?format=akn", "?format=txt"},
+	"/texts":   {"", "?q=CANARY"},
 }
 
 // TestLeakMatrix runs the matrix with both layers: the application's
@@ -98,11 +103,51 @@ func leakMatrix(t *testing.T, e *testEnv) {
 	policies := leakPolicies(t, past, future)
 	routes := leakRoutes(t, e)
 	requests := 0
+	// First while the text is negotiated, then once it is adopted: the
+	// cells that say "after adoption" flip at once, and the final text
+	// appears on its public page.
+	var adopted *time.Time
+	for phase := range 2 {
+		if phase == 1 {
+			adopted = adoptLeakDoc(t, e, d)
+		}
+		requests += leakPhase(t, e, d, canaries, auds, policies, routes, adopted)
+	}
+	t.Logf("leak matrix: 2 phases (negotiating, adopted) × %d policies × %d audiences × %d routes (%d requests), %d canaries each",
+		len(policies), len(auds), len(routes), requests, len(canaries))
+}
+
+// adoptLeakDoc adopts the matrix's document by consensus, as the
+// secretariat, and returns the time of adoption.
+func adoptLeakDoc(t *testing.T, e *testEnv, d leakDoc) *time.Time {
+	var a struct {
+		Adoption struct {
+			AdoptedAt time.Time `json:"adopted_at"`
+		}
+	}
+	status, raw := e.call("POST", fmt.Sprintf("/api/v1/documents/%d/adopt", d.id), map[string]any{"version": 2, "method": "consensus"}, nil)
+	if status != http.StatusCreated && status != http.StatusOK {
+		t.Fatalf("adopt: %d %s", status, raw)
+	}
+	if status, raw := e.call("GET", fmt.Sprintf("/api/v1/documents/%d/adoption", d.id), nil, &a.Adoption); status != http.StatusOK {
+		t.Fatalf("adoption: %d %s", status, raw)
+	}
+	return &a.Adoption.AdoptedAt
+}
+
+// leakPhase runs every policy × audience × route once and returns the
+// number of requests made.
+func leakPhase(t *testing.T, e *testEnv, d leakDoc, canaries []canary, auds []audience, policies []negotiation.Policy, routes []string, adopted *time.Time) int {
+	requests := 0
+	now := time.Now()
 	for _, pol := range policies {
 		if status, raw := e.call("PUT", fmt.Sprintf("/api/v1/documents/%d/policy", d.id), map[string]any{"rules": pol.Rules}, nil); status != http.StatusOK {
 			t.Fatalf("set policy %s: %d %s", pol.Preset, status, raw)
 		}
-		dis := negotiation.Disclosure{Policy: pol}
+		dis := negotiation.Disclosure{Policy: pol, AdoptedAt: adopted}
+		if adopted != nil {
+			pol.Preset += " (adopted)"
+		}
 		for _, a := range auds {
 			seen := map[string]bool{}
 			for _, path := range routes {
@@ -125,8 +170,7 @@ func leakMatrix(t *testing.T, e *testEnv) {
 			}
 		}
 	}
-	t.Logf("leak matrix: %d policies × %d audiences × %d routes (%d requests), %d canaries each",
-		len(policies), len(auds), len(routes), requests, len(canaries))
+	return requests
 }
 
 // leakRoutes lists the GET routes of the server, minus the skipped ones.
@@ -242,7 +286,7 @@ func leakPolicies(t *testing.T, past, future time.Time) []negotiation.Policy {
 		p.Rules[negotiation.ArtMemberComments][negotiation.AudMembers] = negotiation.Rule{When: negotiation.Never}
 	})
 	custom("custom: public after adoption (not adopted)", func(p *negotiation.Policy) {
-		everyone(p, negotiation.Rule{When: negotiation.Adoption}, negotiation.ArtText, negotiation.ArtProposals, negotiation.ArtAttributions)
+		everyone(p, negotiation.Rule{When: negotiation.AtAdoption}, negotiation.ArtText, negotiation.ArtProposals, negotiation.ArtAttributions)
 		p.Rules[negotiation.ArtText][negotiation.AudMembers] = negotiation.Rule{When: negotiation.Now}
 	})
 	return out
@@ -361,15 +405,20 @@ func leakCanaries() []canary {
 		}
 	}
 	text := sees(negotiation.ArtText, "")
+	// The adopted text (and its symbol) is shown by the final text's rules
+	// too, on its public page.
+	textOrFinal := func(dis negotiation.Disclosure, a audience, now time.Time) bool {
+		return text(dis, a, now) || (dis.AdoptedAt != nil && dis.Decide(a.viewer, negotiation.ArtFinal, false, now) != negotiation.Hidden)
+	}
 	and := func(f, g func(negotiation.Disclosure, audience, time.Time) bool) func(negotiation.Disclosure, audience, time.Time) bool {
 		return func(dis negotiation.Disclosure, a audience, now time.Time) bool {
 			return f(dis, a, now) && g(dis, a, now)
 		}
 	}
 	return []canary{
-		{"CANARY/SYMBOL/1", text},
-		{"CANARY-TEXT-ONE", text},
-		{"CANARY-TEXT-TWO", text},
+		{"CANARY/SYMBOL/1", textOrFinal},
+		{"CANARY-TEXT-ONE", textOrFinal},
+		{"CANARY-TEXT-TWO", textOrFinal},
 		{"CANARY-PROPOSAL", and(text, sees(negotiation.ArtProposals, "QQFRA"))},
 		{"CANARY-JUSTIFICATION", and(text, sees(negotiation.ArtProposals, "QQFRA"))},
 		{"QQFRA", func(dis negotiation.Disclosure, a audience, now time.Time) bool {

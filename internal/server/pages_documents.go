@@ -101,6 +101,7 @@ func (s *Server) formError(c echo.Context, err error, page, title string, msg *s
 type documentPage struct {
 	Doc     negotiation.Document
 	Latest  negotiation.Version
+	Closing closingState // silence procedure and adoption, shown as a banner
 	Threads *threadsView // the comment section (pages_consultation.go)
 }
 
@@ -113,11 +114,15 @@ func (s *Server) pageDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	closing, err := s.closingOf(c, d)
+	if err != nil {
+		return err
+	}
 	threads, err := s.commentThreads(c, d, latest.Provisions)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads})
+	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads, Closing: closing})
 }
 
 type versionPage struct {

@@ -40,14 +40,17 @@ func loadPages(cat *locale.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b }, "threads": threadArgs, "withc": withComment,
-		"pdfAvailable": pdfAvailable, "compilationExport": compilationExport}
+	funcs := template.FuncMap{"utc": formatUTC, "add": func(a, b int) int { return a + b },
+		"pdfAvailable": pdfAvailable, "compilationExport": compilationExport,
+		"threads": threadArgs, "withc": withComment,
+		"rtl": negotiation.RightToLeft, "join": strings.Join,
+		"deref": func(t *time.Time) time.Time { return *t }}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
+		// partials_<area>.html files hold each area's shared pieces.
 		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
-		// partials_<area>.html files hold each area's shared pieces.
 		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/partials*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)

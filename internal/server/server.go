@@ -16,6 +16,7 @@ import (
 	"github.com/zerodraft/zerodraft/internal/auth"
 	"github.com/zerodraft/zerodraft/internal/live"
 	"github.com/zerodraft/zerodraft/internal/locale"
+	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/internal/oidcprovider"
 	"github.com/zerodraft/zerodraft/internal/store"
 )
@@ -40,6 +41,8 @@ type Server struct {
 	diffs    *diffCache
 	// recentComments serves the live streams' checks of comment events.
 	recentComments recentComments
+	// silenceMin is the shortest silence procedure allowed.
+	silenceMin time.Duration
 }
 
 // Options configure New.
@@ -53,6 +56,9 @@ type Options struct {
 	// SessionIdle and SessionMax bound a browser session (defaults 2 h
 	// idle, 12 h in all).
 	SessionIdle, SessionMax time.Duration
+	// SilenceMin is the shortest silence procedure the installation
+	// allows (default negotiation.DefaultSilenceMin, 72 hours).
+	SilenceMin time.Duration
 	// HTTPClient is how the relying party reaches the provider (nil:
 	// the default client).
 	HTTPClient *http.Client
@@ -74,6 +80,10 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
 		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(4 << 20)}
+	s.silenceMin = o.SilenceMin
+	if s.silenceMin <= 0 {
+		s.silenceMin = negotiation.DefaultSilenceMin
+	}
 	if err := s.setUpSignIn(ctx, o); err != nil {
 		return nil, err
 	}

@@ -223,9 +223,10 @@ func (s *Store) CommentAccess(ctx context.Context, id int64) (negotiation.Commen
 	var confidential *int64
 	err := s.pool.QueryRow(ctx, `SELECT c.document_id, d.suggestions_open, d.disclosure, c.author_id, c.party_id, c.author_kind,
 		c.scope, c.confidential_party, c.status
-		FROM comments c JOIN documents d ON d.id = c.document_id WHERE c.id = $1`, id).Scan(
+		, ad.adopted_at, ad.public_from
+		FROM comments c JOIN documents d ON d.id = c.document_id LEFT JOIN adoptions ad ON ad.document_id = d.id WHERE c.id = $1`, id).Scan(
 		&c.Document.ID, &c.Document.ObserversConsulted, &c.Document.Disclosure.Policy, &c.AuthorID, &c.AuthorParty, &c.AuthorKind,
-		&c.Scope, &confidential, &c.Status)
+		&c.Scope, &confidential, &c.Status, &c.Document.Disclosure.AdoptedAt, &c.Document.Disclosure.FinalFrom)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, negotiation.Errorf(negotiation.ENotFound, "comment %d not found", id)
 	}

@@ -184,16 +184,16 @@ func (s *Store) Document(ctx context.Context, id int64) (negotiation.Document, e
 // documentSelect reads documents with their version list aggregated in one
 // query, so a listing costs one round trip however many documents it shows.
 const documentSelect = `SELECT d.id, d.symbol, d.title, d.language, coalesce(p.name, ''), d.created_at,
-	d.tabling_deadline, d.suggestions_open, d.disclosure,
+	d.tabling_deadline, d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from,
 	coalesce((SELECT json_agg(json_build_object('number', v.number, 'label', v.label,
 		'created_by', v.created_by, 'created_at', v.created_at) ORDER BY v.number)
 		FROM versions v WHERE v.document_id = d.id), '[]')
-	FROM documents d LEFT JOIN processes p ON p.id = d.process_id`
+	FROM documents d LEFT JOIN processes p ON p.id = d.process_id LEFT JOIN adoptions ad ON ad.document_id = d.id`
 
 func scanDocument(r pgx.CollectableRow) (negotiation.Document, error) {
 	var d negotiation.Document
 	var versions []byte
-	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &d.TablingDeadline, &d.ObserversConsulted, &d.Disclosure.Policy, &versions); err != nil {
+	if err := r.Scan(&d.ID, &d.Symbol, &d.Title, &d.Language, &d.Process, &d.CreatedAt, &d.TablingDeadline, &d.ObserversConsulted, &d.Disclosure.Policy, &d.Disclosure.AdoptedAt, &d.Disclosure.FinalFrom, &versions); err != nil {
 		return d, err
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
@@ -239,7 +239,9 @@ func version(ctx context.Context, q querier, docID int64, number int) (negotiati
 // an unknown document is "not found".
 func (s *Store) DocumentAccess(ctx context.Context, id int64) (negotiation.DocumentAccess, error) {
 	d := negotiation.DocumentAccess{ID: id}
-	err := s.pool.QueryRow(ctx, `SELECT suggestions_open, disclosure FROM documents WHERE id = $1`, id).Scan(&d.ObserversConsulted, &d.Disclosure.Policy)
+	err := s.pool.QueryRow(ctx, `SELECT d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from
+		FROM documents d LEFT JOIN adoptions ad ON ad.document_id = d.id WHERE d.id = $1`, id).
+		Scan(&d.ObserversConsulted, &d.Disclosure.Policy, &d.Disclosure.AdoptedAt, &d.Disclosure.FinalFrom)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, negotiation.Errorf(negotiation.ENotFound, "document %d not found", id)
 	}

@@ -141,7 +141,18 @@ func (s *Store) Migrate(ctx context.Context) error {
 // inTx runs fn in a transaction and commits when fn returns nil. A write is
 // acknowledged to the caller only after the commit succeeded.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	return frozenError(pgx.BeginFunc(ctx, s.pool, fn))
+}
+
+// frozenError turns the database's refusal to change a frozen text (a
+// document under silence or adopted; see migrations/00008_closing.sql)
+// into a conflict whose message says why.
+func frozenError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "ZD001" {
+		return negotiation.Errorf(negotiation.EConflict, "%s", pgErr.Message)
+	}
+	return err
 }
 
 // audit records a state change inside the transaction that makes it.
