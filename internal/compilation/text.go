@@ -50,7 +50,7 @@ func writeEntry(b *strings.Builder, e Entry) {
 	switch {
 	case e.Moved != nil:
 		b.WriteString("[moved here]{")
-		writeAttribution(b, Option{Proposal: e.Moved.Proposal, Parties: e.Moved.Parties})
+		b.WriteString(Option{Proposal: e.Moved.Proposal, Parties: e.Moved.Parties}.Attribution())
 		b.WriteString(": move}\n")
 	case len(e.Whole) > 0:
 		indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
@@ -91,21 +91,23 @@ func writeSegments(b *strings.Builder, segs []Segment) {
 // writeOption writes "[text]{attribution}".
 func writeOption(b *strings.Builder, o Option) {
 	b.WriteString("[" + o.Text + "]{")
-	writeAttribution(b, o)
-	b.WriteString(tag(o) + "}")
+	b.WriteString(o.Attribution() + o.Tag() + "}")
 }
 
-// writeAttribution writes "#id PROPOSER, COSPONSOR…" and the observer
-// credited, if any.
-func writeAttribution(b *strings.Builder, o Option) {
-	b.WriteString("#" + strconv.FormatInt(o.Proposal, 10) + " " + strings.Join(o.Parties, ", "))
+// Attribution is "#id PROPOSER, COSPONSOR…" and the observer credited, if
+// any: what the compilation writes in braces after an option, in every
+// format.
+func (o Option) Attribution() string {
+	s := "#" + strconv.FormatInt(o.Proposal, 10) + " " + strings.Join(o.Parties, ", ")
 	if o.CreditedTo != "" {
-		b.WriteString(", suggested by " + o.CreditedTo)
+		s += ", suggested by " + o.CreditedTo
 	}
+	return s
 }
 
-// tag says what an empty option does, which the brackets alone cannot.
-func tag(o Option) string {
+// Tag says what an empty option does, which the brackets alone cannot
+// (": delete", ": no text", ": move after OP3"); "" for an option with text.
+func (o Option) Tag() string {
 	if o.Text != "" {
 		return ""
 	}

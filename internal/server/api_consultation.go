@@ -249,14 +249,7 @@ func (s *Server) followProvision(c echo.Context, follow bool) error {
 // apiNotifications lists the viewer's notifications, newest first
 // (?before=ID for older ones), with the unread count.
 func (s *Server) apiNotifications(c echo.Context) error {
-	if err := s.authorize(c, negotiation.UseAccount, 0); err != nil {
-		return err
-	}
-	before, err := optionalID("before", c.QueryParam("before"))
-	if err != nil {
-		return err
-	}
-	list, unread, err := s.store.Notifications(c.Request().Context(), viewer(c).UserID, before)
+	list, unread, err := s.notifications(c)
 	if err != nil {
 		return err
 	}
@@ -286,4 +279,17 @@ func (s *Server) apiReadNotifications(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"unread": unread})
+}
+
+// notifications reads a page of the viewer's notifications (?before=ID
+// for older ones) and the unread count; the API and the page share it.
+func (s *Server) notifications(c echo.Context) ([]store.Notification, int, error) {
+	if err := s.authorize(c, negotiation.UseAccount, 0); err != nil {
+		return nil, 0, err
+	}
+	before, err := optionalID("before", c.QueryParam("before"))
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.store.Notifications(c.Request().Context(), viewer(c).UserID, before)
 }

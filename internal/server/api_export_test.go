@@ -15,18 +15,7 @@ import (
 // read) and the body.
 func (e *testEnv) download(path string) (*http.Response, []byte) {
 	e.t.Helper()
-	req, err := http.NewRequest("GET", e.url+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if e.token != "" {
-		req.Header.Set("Authorization", "Bearer "+e.token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := e.raw("GET", path)
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		e.t.Fatal(err)

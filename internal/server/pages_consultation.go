@@ -296,14 +296,7 @@ type notificationsView struct {
 }
 
 func (s *Server) pageNotifications(c echo.Context) error {
-	if err := s.authorize(c, negotiation.UseAccount, 0); err != nil {
-		return err
-	}
-	before, err := optionalID("before", c.QueryParam("before"))
-	if err != nil {
-		return err
-	}
-	list, unread, err := s.store.Notifications(c.Request().Context(), viewer(c).UserID, before)
+	list, unread, err := s.notifications(c)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func entryParas(e compilation.Entry) []para {
 	first := []run{{text: prefix}}
 	switch {
 	case e.Moved != nil:
-		first = append(first, run{text: "[moved here]"}, attribution(compilation.Option{Proposal: e.Moved.Proposal, Parties: e.Moved.Parties}, ": move"))
+		first = append(first, run{text: "[moved here]"}, run{text: "{" + compilation.Option{Proposal: e.Moved.Proposal, Parties: e.Moved.Parties}.Attribution() + ": move}", italic: true})
 		return []para{{style: style, runs: first}}
 	case len(e.Whole) > 0:
 		first = append(first, run{text: "Option 1: ["})
@@ -99,39 +99,13 @@ func segmentRuns(segs []compilation.Segment) []run {
 
 // optionRuns writes "[text]{attribution}", the text in bold.
 func optionRuns(o compilation.Option) []run {
-	return []run{{text: "["}, {text: o.Text, bold: true}, {text: "]"}, attribution(o, tag(o))}
+	return []run{{text: "["}, {text: o.Text, bold: true}, {text: "]"}, attribution(o)}
 }
 
-// attribution writes "{#id PROPOSER, COSPONSOR…, suggested by X: tag}" in italics.
-func attribution(o compilation.Option, tag string) run {
-	s := "{#" + strconv.FormatInt(o.Proposal, 10) + " " + strings.Join(o.Parties, ", ")
-	if o.CreditedTo != "" {
-		s += ", suggested by " + o.CreditedTo
-	}
-	return run{text: s + tag + "}", italic: true}
-}
-
-// tag says what an empty option does, which the brackets alone cannot.
-func tag(o compilation.Option) string {
-	if o.Text != "" {
-		return ""
-	}
-	switch o.Kind {
-	case negotiation.Delete:
-		return ": delete"
-	case negotiation.Alternative:
-		return ": no text"
-	case negotiation.Move:
-		if o.Target == "" {
-			return ": move to the top"
-		}
-		after := o.TargetNumber
-		if after == "" {
-			after = "(" + o.Target + ")"
-		}
-		return ": move after " + after
-	}
-	return ""
+// attribution writes "{#id PROPOSER, COSPONSOR…, suggested by X: tag}" in
+// italics, as the compilation text does.
+func attribution(o compilation.Option) run {
+	return run{text: "{" + o.Attribution() + o.Tag() + "}", italic: true}
 }
 
 func orphanRuns(o compilation.Orphan) []run {
