@@ -190,8 +190,7 @@ func enteredRule(c echo.Context, a negotiation.Artefact, cell policyCell) (negot
 type publicSummary struct {
 	Now      []summaryItem
 	Later    []summaryItem
-	Members  bool // nothing public now: readers are members (and observers?)
-	Observed bool // observers read the text now
+	Observed bool // nothing is public now, and accredited observers read the text
 }
 
 type summaryItem struct {
@@ -221,8 +220,10 @@ func summarise(dis negotiation.Disclosure, now time.Time) publicSummary {
 		}
 	}
 	if len(s.Now) == 0 {
-		s.Members = true
-		s.Observed = dis.Policy.Rules[negotiation.ArtText][negotiation.AudObservers].When == negotiation.Now
+		// Asked of the one predicate, as for an accredited observer.
+		until := now.Add(time.Hour)
+		observer := negotiation.Viewer{PartyKind: negotiation.PartyObserver, AccreditedUntil: &until}
+		s.Observed = dis.Decide(observer, negotiation.ArtText, false, now) == negotiation.Shown
 	}
 	return s
 }

@@ -121,6 +121,11 @@ func TestPolicyFormBadInputKeepsWhatWasEntered(t *testing.T) {
 		t.Errorf("the page does not show the custom table with its embargo")
 	}
 
+	// The document page says what is public, and from when.
+	if _, html = b.get(fmt.Sprintf("/documents/%d", c.ID)); !strings.Contains(html, "Members only. Later: text from 2031-03-01 09:30 UTC, the adopted text after adoption.") {
+		t.Errorf("the document page does not announce the embargo:\n%s", html)
+	}
+
 	// A preset button replaces the table.
 	resp, html = b.post(page, url.Values{"preset": {negotiation.PresetChathamHouse}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(html, "<strong>Chatham House</strong>") {
@@ -180,6 +185,12 @@ func TestPolicyPageIsTheSecretariatsOnly(t *testing.T) {
 	}
 	if !strings.Contains(html, "Members only.") {
 		t.Errorf("the delegate does not see that the document is for members only")
+	}
+	if status, raw := e.call("PUT", "/api/v1"+page, map[string]string{"preset": "observers"}, nil); status != http.StatusOK {
+		t.Fatalf("set observers: %d %s", status, raw)
+	}
+	if _, html = delegate.get(docPage); !strings.Contains(html, "Members and accredited observers only.") {
+		t.Errorf("the summary does not say observers read the document")
 	}
 	_, html = e.browserAs("officer@un.example").get(docPage)
 	if !strings.Contains(html, `href="`+page+`"`) {
