@@ -23,12 +23,6 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 func (s *Server) pageIndex(c echo.Context) error {
-	v := viewer(c)
-	if v.PartyID == 0 {
-		// Anonymous visitors and users without rights yet see a welcome
-		// that says what to do next, not an error.
-		return s.render(c, http.StatusOK, "welcome", translator(c).T("welcome.title"), nil)
-	}
 	if err := s.authorize(c, actionRead, 0); err != nil {
 		return err
 	}
@@ -37,6 +31,12 @@ func (s *Server) pageIndex(c echo.Context) error {
 		return err
 	}
 	docs = s.visibleDocuments(c, docs)
+	if viewer(c).PartyID == 0 {
+		// Anonymous visitors and users without rights yet see a welcome
+		// that says what to do next, not an error, and the documents the
+		// rules make public.
+		return s.render(c, http.StatusOK, "welcome", translator(c).T("welcome.title"), docs)
+	}
 	return s.render(c, http.StatusOK, "index", translator(c).T("index.title"), docs)
 }
 
@@ -101,8 +101,9 @@ func (s *Server) formError(c echo.Context, err error, page, title string, msg *s
 type documentPage struct {
 	Doc     negotiation.Document
 	Latest  negotiation.Version
-	Closing closingState // silence procedure and adoption, shown as a banner
-	Threads *threadsView // the comment section (pages_consultation.go)
+	Closing closingState  // silence procedure and adoption, shown as a banner
+	Threads *threadsView  // the comment section (pages_consultation.go)
+	Public  publicSummary // what the rules make public (pages_disclosure.go)
 }
 
 func (s *Server) pageDocument(c echo.Context) error {
@@ -122,7 +123,8 @@ func (s *Server) pageDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads, Closing: closing})
+	return s.render(c, http.StatusOK, "document", d.Symbol, documentPage{Doc: d, Latest: latest, Threads: threads, Closing: closing,
+		Public: summarise(d.Disclosure, s.now())})
 }
 
 type versionPage struct {

@@ -74,6 +74,8 @@ func (s *Server) routes() {
 	ui.POST("/documents/:id/proposals/:pid/withdraw", s.postWithdraw)
 	ui.POST("/documents/:id/provisions/:key/position", s.postProvisionPosition)
 	ui.POST("/documents/:id/provisions/:key/status", s.postProvisionStatus)
+	ui.GET("/documents/:id/policy", s.pagePolicy) // disclosure rules (pages_disclosure.go)
+	ui.POST("/documents/:id/policy", s.postPolicy)
 
 	ui.GET("/account", s.pageAccount)
 	ui.POST("/account/tokens", s.postToken)
