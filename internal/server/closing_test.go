@@ -410,7 +410,7 @@ func TestRacingProcessesNeverAdoptTwice(t *testing.T) {
 	doc := e.createDoc("A/SIL/8", finalDraft)
 	deadline := time.Now().Add(1500 * time.Millisecond).UTC().Truncate(time.Microsecond)
 	sl := e.startSilence(doc.ID, 1, deadline)
-	ctx := context.Background()
+	ctx := store.AsSystem(context.Background()) // the racing calls stand for job runs
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// A second process: its own pool and job client on the same database.
 	other, err := store.Open(ctx, e.dsn, log)
