@@ -128,7 +128,7 @@ func (s *Store) Proposal(ctx context.Context, id, viewerParty int64) (negotiatio
 // code is blanked here rather than through a view. zd_named's body is
 // written out: called per row, it would list the viewer's documents once
 // per position; written out, the list is made once per query.
-const namedPositionParty = `CASE WHEN zd_unrestricted() OR po.party_id = zd_party()
+const namedPositionParty = `CASE WHEN (SELECT zd_unrestricted()) OR po.party_id = (SELECT zd_party())
 	OR po.document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[]) THEN pp.code ELSE '' END`
 
 // proposalSelect reads proposals through proposals_seen, which blanks the
