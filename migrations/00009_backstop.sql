@@ -36,23 +36,39 @@ CREATE FUNCTION zd_final_from(doc bigint) RETURNS timestamptz LANGUAGE sql STABL
 -- zd_open mirrors negotiation.Disclosure.Sees for one document's policy:
 -- does any of the viewer's audiences see the artefact now? named asks for
 -- attributions in clear (not anonymised).
+-- zd_rule_open is one cell of a policy (its "when" and "from"). It and
+-- zd_final_open are single expressions, which PostgreSQL inlines into the
+-- queries that call them: no function call per document.
+CREATE FUNCTION zd_rule_open(rule_when text, rule_from text, doc bigint, named boolean) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE rule_when
+        WHEN 'now' THEN true
+        WHEN 'anonymised' THEN NOT named
+        WHEN 'from' THEN rule_from::timestamptz <= zd_now()
+        WHEN 'adoption' THEN zd_adopted_at(doc) <= zd_now()
+        ELSE false END
+$$;
+-- The final text's embargo, set at adoption.
+CREATE FUNCTION zd_final_open(doc bigint, artefact text) RETURNS boolean LANGUAGE sql STABLE
+    AS $$ SELECT artefact <> 'final' OR zd_final_from(doc) IS NULL OR zd_final_from(doc) <= zd_now() $$;
+
 CREATE FUNCTION zd_open(policy jsonb, doc bigint, artefact text, named boolean) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT (artefact <> 'final' OR zd_final_from(doc) IS NULL OR zd_final_from(doc) <= zd_now())
-       AND EXISTS (
+    SELECT zd_final_open(doc, artefact) AND EXISTS (
         SELECT 1 FROM unnest(zd_audiences()) AS aud
-        WHERE CASE policy -> 'rules' -> artefact -> aud ->> 'when'
-            WHEN 'now' THEN true
-            WHEN 'anonymised' THEN NOT named
-            WHEN 'from' THEN (policy -> 'rules' -> artefact -> aud ->> 'from')::timestamptz <= zd_now()
-            WHEN 'adoption' THEN zd_adopted_at(doc) <= zd_now()
-            ELSE false END)
+        WHERE zd_rule_open(policy -> 'rules' -> artefact -> aud ->> 'when', policy -> 'rules' -> artefact -> aud ->> 'from', doc, named))
 $$;
 
 -- zd_docs lists the documents whose artefact the viewer sees. Policies call
--- it as (SELECT zd_docs(…)), which PostgreSQL evaluates once per query, not
--- once per row.
+-- it as (SELECT zd_docs(…)), which PostgreSQL evaluates once per query (an
+-- InitPlan), not once per row. It is zd_open as one join over all
+-- documents rather than a call of zd_open per document (which, holding a
+-- subquery, cannot be inlined), reading each policy once (OFFSET 0 keeps
+-- the planner from repeating disclosure -> 'rules' -> artefact, a
+-- decompression of the policy, in every condition): at 500 documents about
+-- 1-2 ms per call instead of 25.
 CREATE FUNCTION zd_docs(artefact text, named boolean DEFAULT false) RETURNS bigint[] LANGUAGE sql STABLE AS $$
-    SELECT coalesce(array_agg(d.id), '{}') FROM documents d WHERE zd_open(d.disclosure, d.id, artefact, named)
+    SELECT coalesce(array_agg(DISTINCT d.id), '{}')
+    FROM (SELECT id, disclosure -> 'rules' -> artefact AS rules FROM documents OFFSET 0) d CROSS JOIN unnest(zd_audiences()) AS aud
+    WHERE zd_final_open(d.id, artefact) AND zd_rule_open(d.rules -> aud ->> 'when', d.rules -> aud ->> 'from', d.id, named)
 $$;
 
 -- The kind of party a comment's author acts for: the rules show comments
@@ -76,7 +92,7 @@ CREATE TRIGGER comments_author_kind BEFORE INSERT ON comments
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 CREATE POLICY documents_read ON documents FOR SELECT
-    USING (zd_unrestricted() OR zd_open(disclosure, id, 'text', false) OR zd_open(disclosure, id, 'final', false));
+    USING ((SELECT zd_unrestricted()) OR zd_open(disclosure, id, 'text', false) OR zd_open(disclosure, id, 'final', false));
 CREATE POLICY documents_insert ON documents FOR INSERT WITH CHECK (true);
 CREATE POLICY documents_update ON documents FOR UPDATE USING (true);
 
@@ -85,7 +101,7 @@ CREATE POLICY documents_update ON documents FOR UPDATE USING (true);
 ALTER TABLE versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE versions FORCE ROW LEVEL SECURITY;
 CREATE POLICY versions_read ON versions FOR SELECT
-    USING (zd_unrestricted() OR document_id = ANY ((SELECT zd_docs('text'))::bigint[])
+    USING ((SELECT zd_unrestricted()) OR document_id = ANY ((SELECT zd_docs('text'))::bigint[])
         OR (document_id = ANY ((SELECT zd_docs('final'))::bigint[]) AND number = zd_adopted_version(document_id)));
 CREATE POLICY versions_insert ON versions FOR INSERT WITH CHECK (true);
 CREATE POLICY versions_update ON versions FOR UPDATE USING (true);
@@ -93,7 +109,7 @@ CREATE POLICY versions_update ON versions FOR UPDATE USING (true);
 ALTER TABLE provisions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE provisions FORCE ROW LEVEL SECURITY;
 CREATE POLICY provisions_read ON provisions FOR SELECT
-    USING (zd_unrestricted() OR document_id = ANY ((SELECT zd_docs('text'))::bigint[])
+    USING ((SELECT zd_unrestricted()) OR document_id = ANY ((SELECT zd_docs('text'))::bigint[])
         OR (document_id = ANY ((SELECT zd_docs('final'))::bigint[]) AND version_number = zd_adopted_version(document_id)));
 CREATE POLICY provisions_insert ON provisions FOR INSERT WITH CHECK (true);
 
@@ -102,7 +118,7 @@ CREATE POLICY provisions_insert ON provisions FOR INSERT WITH CHECK (true);
 ALTER TABLE proposals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE proposals FORCE ROW LEVEL SECURITY;
 CREATE POLICY proposals_read ON proposals FOR SELECT
-    USING (zd_unrestricted() OR party_id = zd_party()
+    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party())
         OR (status <> 'draft' AND document_id = ANY ((SELECT zd_docs('proposals'))::bigint[])));
 CREATE POLICY proposals_insert ON proposals FOR INSERT WITH CHECK (true);
 CREATE POLICY proposals_update ON proposals FOR UPDATE USING (true);
@@ -111,7 +127,7 @@ CREATE POLICY proposals_update ON proposals FOR UPDATE USING (true);
 ALTER TABLE proposal_cosponsors ENABLE ROW LEVEL SECURITY;
 ALTER TABLE proposal_cosponsors FORCE ROW LEVEL SECURITY;
 CREATE POLICY cosponsors_read ON proposal_cosponsors FOR SELECT
-    USING (zd_unrestricted() OR party_id = zd_party()
+    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party())
         OR EXISTS (SELECT 1 FROM proposals p WHERE p.id = proposal_id
             AND p.document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])));
 CREATE POLICY cosponsors_insert ON proposal_cosponsors FOR INSERT WITH CHECK (true);
@@ -119,14 +135,14 @@ CREATE POLICY cosponsors_insert ON proposal_cosponsors FOR INSERT WITH CHECK (tr
 ALTER TABLE positions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE positions FORCE ROW LEVEL SECURITY;
 CREATE POLICY positions_read ON positions FOR SELECT
-    USING (zd_unrestricted() OR party_id = zd_party() OR document_id = ANY ((SELECT zd_docs('positions'))::bigint[]));
+    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('positions'))::bigint[]));
 CREATE POLICY positions_insert ON positions FOR INSERT WITH CHECK (true);
 
 -- Observers' suggestions rule like observers' comments.
 ALTER TABLE suggestions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suggestions FORCE ROW LEVEL SECURITY;
 CREATE POLICY suggestions_read ON suggestions FOR SELECT
-    USING (zd_unrestricted() OR party_id = zd_party() OR sponsored_by = zd_party()
+    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR sponsored_by = (SELECT zd_party())
         OR document_id = ANY ((SELECT zd_docs('comments_observers'))::bigint[]));
 CREATE POLICY suggestions_insert ON suggestions FOR INSERT WITH CHECK (true);
 CREATE POLICY suggestions_update ON suggestions FOR UPDATE USING (true);
@@ -136,7 +152,7 @@ CREATE POLICY suggestions_update ON suggestions FOR UPDATE USING (true);
 ALTER TABLE comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE comments FORCE ROW LEVEL SECURITY;
 CREATE POLICY comments_read ON comments FOR SELECT
-    USING (zd_unrestricted() OR party_id = zd_party() OR confidential_party = zd_party()
+    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR confidential_party = (SELECT zd_party())
         OR (scope = 'public' AND (
             (author_kind = 'observer' AND document_id = ANY ((SELECT zd_docs('comments_observers'))::bigint[]))
             OR (author_kind <> 'observer' AND document_id = ANY ((SELECT zd_docs('comments_members'))::bigint[])))));
@@ -146,7 +162,7 @@ CREATE POLICY comments_update ON comments FOR UPDATE USING (true);
 ALTER TABLE comment_edits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE comment_edits FORCE ROW LEVEL SECURITY;
 CREATE POLICY comment_edits_read ON comment_edits FOR SELECT
-    USING (zd_unrestricted() OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id));
+    USING ((SELECT zd_unrestricted()) OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id));
 CREATE POLICY comment_edits_insert ON comment_edits FOR INSERT WITH CHECK (true);
 
 -- Attachments: a comment's files where the comment is visible and the
@@ -154,38 +170,41 @@ CREATE POLICY comment_edits_insert ON comment_edits FOR INSERT WITH CHECK (true)
 ALTER TABLE comment_attachments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE comment_attachments FORCE ROW LEVEL SECURITY;
 CREATE POLICY comment_attachments_read ON comment_attachments FOR SELECT
-    USING (zd_unrestricted() OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id
-        AND (c.party_id = zd_party() OR c.document_id = ANY ((SELECT zd_docs('attachments'))::bigint[]))));
+    USING ((SELECT zd_unrestricted()) OR EXISTS (SELECT 1 FROM comments c WHERE c.id = comment_id
+        AND (c.party_id = (SELECT zd_party()) OR c.document_id = ANY ((SELECT zd_docs('attachments'))::bigint[]))));
 CREATE POLICY comment_attachments_insert ON comment_attachments FOR INSERT WITH CHECK (true);
 
 -- Attributions in clear only where the rules name them: the store reads
 -- proposals, suggestions and comments through these views, which blank the
 -- party (and the person) otherwise, and positions' parties through
--- zd_named. The views run with the reader's rights, so the rows above stay
--- filtered.
+-- zd_named's condition. The views run with the reader's rights, so the rows
+-- above stay filtered. Queries over many rows write zd_named's body out,
+-- as the views do, rather than call it: a call per row cannot be inlined
+-- (it holds a subquery) and would list the documents again for every row;
+-- written out, the list is an InitPlan, made once per query.
 CREATE FUNCTION zd_named(doc bigint, party bigint) RETURNS boolean LANGUAGE sql STABLE
-    AS $$ SELECT zd_unrestricted() OR party = zd_party() OR doc = ANY ((SELECT zd_docs('attributions', true))::bigint[]) $$;
+    AS $$ SELECT (SELECT zd_unrestricted()) OR party = (SELECT zd_party()) OR doc = ANY ((SELECT zd_docs('attributions', true))::bigint[]) $$;
 
 CREATE VIEW proposals_seen WITH (security_invoker = true) AS
     SELECT id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target, justification,
-        CASE WHEN zd_named(document_id, party_id) THEN party_id END AS party_id,
+        CASE WHEN ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN party_id END AS party_id,
         created_by, status,
-        CASE WHEN zd_named(document_id, party_id) THEN credited_to END AS credited_to,
+        CASE WHEN ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN credited_to END AS credited_to,
         decided_version, created_at, updated_at
     FROM proposals;
 
 CREATE VIEW suggestions_seen WITH (security_invoker = true) AS
     SELECT id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, justification,
-        CASE WHEN zd_named(document_id, party_id) THEN party_id END AS party_id,
+        CASE WHEN ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN party_id END AS party_id,
         proposal_id,
-        CASE WHEN zd_named(document_id, sponsored_by) THEN sponsored_by END AS sponsored_by,
+        CASE WHEN ((SELECT zd_unrestricted()) OR sponsored_by = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN sponsored_by END AS sponsored_by,
         created_at
     FROM suggestions;
 
 CREATE VIEW comments_seen WITH (security_invoker = true) AS
     SELECT id, document_id, parent_id, depth, provision_key, proposal_id, version_number, body, scope, confidential_party,
-        CASE WHEN zd_named(document_id, party_id) THEN author_id END AS author_id,
-        CASE WHEN zd_named(document_id, party_id) THEN party_id END AS party_id,
+        CASE WHEN ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN author_id END AS author_id,
+        CASE WHEN ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('attributions', true))::bigint[])) THEN party_id END AS party_id,
         author_kind, status, status_by, status_reason, status_at, reviewed, report_count, edited_at, created_at, campaign_key
     FROM comments;
 
@@ -232,6 +251,8 @@ DROP FUNCTION comments_author_kind();
 ALTER TABLE comments DROP COLUMN author_kind;
 DROP FUNCTION zd_docs(text, boolean);
 DROP FUNCTION zd_open(jsonb, bigint, text, boolean);
+DROP FUNCTION zd_final_open(bigint, text);
+DROP FUNCTION zd_rule_open(text, text, bigint, boolean);
 DROP FUNCTION zd_final_from(bigint);
 DROP FUNCTION zd_adopted_version(bigint);
 DROP FUNCTION zd_adopted_at(bigint);
