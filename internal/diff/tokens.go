@@ -13,7 +13,11 @@ import (
 // Tokens are substrings of s, so joining them gives s back byte for byte,
 // invalid UTF-8 included.
 func tokenize(s string) []string {
-	toks := make([]string, 0, len(s)/3+1)
+	return appendTokens(make([]string, 0, len(s)/3+1), s)
+}
+
+// appendTokens appends the tokens of s to toks.
+func appendTokens(toks []string, s string) []string {
 	if isASCII(s) {
 		return asciiTokens(toks, s)
 	}
@@ -186,6 +190,15 @@ func commonSuffix(a, b []string) int {
 	n := 0
 	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
 		n++
+	}
+	return n
+}
+
+// byteLen is the length in bytes of the text of toks.
+func byteLen(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		n += len(t)
 	}
 	return n
 }
