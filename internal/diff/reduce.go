@@ -129,7 +129,10 @@ func (d *diffBuilder) gap(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune) {
 	suf := suffixLen(a[pre:], b[pre:])
 	d.add(diffmatchpatch.DiffEqual, a[:pre])
 	midA, midB := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if len(midA) > 0 && len(midB) > 0 && len(midA)*len(midB) <= maxGapProduct {
+	// Stretches without a token in common (most often one word replaced by
+	// another) are exactly what go-diff would return: one delete, one
+	// insert, so it is not called for them.
+	if len(midA) > 0 && len(midB) > 0 && len(midA)*len(midB) <= maxGapProduct && shareRune(midA, midB) {
 		for _, g := range dmp.DiffMainRunes(midA, midB, false) {
 			d.addString(g.Type, g.Text)
 		}
@@ -138,6 +141,19 @@ func (d *diffBuilder) gap(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune) {
 		d.add(diffmatchpatch.DiffInsert, midB)
 	}
 	d.add(diffmatchpatch.DiffEqual, a[len(a)-suf:])
+}
+
+// shareRune reports whether a and b have a rune in common. They are short
+// (see maxGapProduct), so comparing every pair is the cheapest way.
+func shareRune(a, b []rune) bool {
+	for _, r := range a {
+		for _, q := range b {
+			if r == q {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxGapProduct bounds the full diff of a gap; see diffBuilder.gap.

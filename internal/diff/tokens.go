@@ -17,11 +17,39 @@ func tokenize(s string) []string {
 }
 
 // appendTokens appends the tokens of s to toks.
+//
+// A text with a few non-ASCII characters (typographic quotes, a dash, an
+// accented name) is cut into pieces at the certain word boundaries between
+// a space and an ASCII character other than a space: no rule of UAX #29
+// joins across them or looks past them. Each piece is segmented on its
+// own, so only the pieces that hold non-ASCII characters pay for uniseg.
 func appendTokens(toks []string, s string) []string {
 	if isASCII(s) {
 		return asciiTokens(toks, s)
 	}
-	return unicodeTokens(toks, s)
+	for s != "" {
+		n := pieceLen(s)
+		if piece := s[:n]; isASCII(piece) {
+			toks = asciiTokens(toks, piece)
+		} else {
+			toks = unicodeTokens(toks, piece)
+		}
+		s = s[n:]
+	}
+	return toks
+}
+
+// pieceLen is the length of the first piece of s: up to the first boundary
+// between a space and an ASCII character other than a space, either way
+// round, or all of s.
+func pieceLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		a, b := s[i-1], s[i]
+		if (a == ' ') != (b == ' ') && a < utf8.RuneSelf && b < utf8.RuneSelf {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // unicodeTokens appends the words of s to toks, using uniseg.

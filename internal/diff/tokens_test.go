@@ -62,6 +62,20 @@ func FuzzTokenizeASCII(f *testing.F) {
 	})
 }
 
+// FuzzTokenizePieces checks that cutting a text into pieces at spaces
+// splits it exactly like uniseg on the whole text.
+func FuzzTokenizePieces(f *testing.F) {
+	for _, s := range []string{"", "“Parties” shall – e.g. café’s 3.14", "a \u0301b", "x\u200d \U0001F600 y", "中文 テスト abc", "a \u3000 b", "\U0001F1E6 \U0001F1E8\U0001F1E6"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := appendTokens(nil, s), unicodeTokens(nil, s)
+		if !slices.Equal(got, want) {
+			t.Errorf("appendTokens(%q) = %q, uniseg on the whole text gives %q", s, got, want)
+		}
+	})
+}
+
 func TestTokenRunes(t *testing.T) {
 	for _, i := range []int{0, 1, surrogateLow - firstRune - 1, surrogateLow - firstRune, 0xFFFD, maxRunes - 1} {
 		r := tokenRune(i)
