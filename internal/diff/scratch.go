@@ -58,10 +58,9 @@ func putScratch(s *scratch) {
 	} else {
 		clear(s.counts)
 	}
-	// Drop references to the texts so the pool does not keep them alive.
-	clear(s.a)
-	clear(s.b)
-	clear(s.table)
+	// The token slices still point into the last texts diffed. They are not
+	// cleared: with the collector running that costs write barriers on
+	// every slot, and the pool itself is emptied within two collections.
 	s.builder.reset()
 	scratchPool.Put(s)
 }

@@ -44,12 +44,17 @@ func appendTokens(toks []string, s string) []string {
 // round, or all of s.
 func pieceLen(s string) int {
 	for i := 1; i < len(s); i++ {
-		a, b := s[i-1], s[i]
-		if (a == ' ') != (b == ' ') && a < utf8.RuneSelf && b < utf8.RuneSelf {
+		if isCut(s[i-1], s[i]) {
 			return i
 		}
 	}
 	return len(s)
+}
+
+// isCut reports whether there is a certain word boundary between the bytes
+// a and b: one is a space, the other an ASCII character other than a space.
+func isCut(a, b byte) bool {
+	return (a == ' ') != (b == ' ') && a < utf8.RuneSelf && b < utf8.RuneSelf
 }
 
 // unicodeTokens appends the words of s to toks, using uniseg.

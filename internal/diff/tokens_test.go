@@ -112,3 +112,27 @@ func TestToRunesLimit(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSharedEnds checks what words relies on when it tokenises only the
+// middle of two texts: the shared start and end tokenise alike in both, and
+// the tokens of the three parts are those of the whole text.
+func FuzzSharedEnds(f *testing.F) {
+	f.Add("Each Party shall take measures", "Each Party should take measures")
+	f.Add("a b", "a b c")
+	f.Add("“x” can't e.g. 3.14", "“y” can't e.g. 3.14")
+	f.Fuzz(func(t *testing.T, old, new string) {
+		q, e := sharedEnds(old, new)
+		if q+e > min(len(old), len(new)) {
+			t.Fatalf("sharedEnds(%q, %q) = %d, %d: overlap", old, new, q, e)
+		}
+		for _, s := range []string{old, new} {
+			parts := slices.Concat(tokenize(s[:q]), tokenize(s[q:len(s)-e]), tokenize(s[len(s)-e:]))
+			if whole := tokenize(s); !slices.Equal(parts, whole) {
+				t.Errorf("%q cut at %d and %d gives %q, whole %q", s, q, len(s)-e, parts, whole)
+			}
+		}
+		if old[:q] != new[:q] || old[len(old)-e:] != new[len(new)-e:] {
+			t.Errorf("sharedEnds(%q, %q) = %d, %d: not shared", old, new, q, e)
+		}
+	})
+}

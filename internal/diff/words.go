@@ -98,20 +98,34 @@ func words(old, new string) ([]Op, path) {
 	}
 	s := getScratch()
 	defer putScratch(s)
-	s.a, s.b = appendTokens(s.a[:0], old), appendTokens(s.b[:0], new)
-	a, b := s.a, s.b
-	pre := commonPrefix(a, b)
+	// Only the text between the shared start and end needs tokens: those
+	// are cut at certain word boundaries, so their tokens are the same in
+	// both texts and the tokens in between are those of the whole text.
+	q, t := sharedEnds(old, new)
+	var a, b []string
+	var pre int
+	for {
+		s.a = appendTokens(s.a[:0], old[q:len(old)-t])
+		s.b = appendTokens(s.b[:0], new[q:len(new)-t])
+		a, b = s.a, s.b
+		pre = commonPrefix(a, b)
+		if t == 0 || pre < len(a) && pre < len(b) {
+			break
+		}
+		// The common start runs into the shared end, where it would go on:
+		// take the end into account token by token, as a whole text.
+		t = 0
+	}
 	suf := commonSuffix(a[pre:], b[pre:])
 	// Tokens are substrings, so the equal start and end and the middles
 	// are slices of the texts: no joining needed.
-	preLen, sufLen := byteLen(a[:pre]), byteLen(a[len(a)-suf:])
+	preLen, sufLen := q+byteLen(a[:pre]), t+byteLen(a[len(a)-suf:])
 	oldMid, newMid := old[preLen:len(old)-sufLen], new[preLen:len(new)-sufLen]
 
 	ops := append(s.ops[:0], Op{OpEqual, old[:preLen]})
 	ops, p := s.diffMiddle(ops, a[pre:len(a)-suf], b[pre:len(b)-suf], oldMid, newMid)
 	ops = append(ops, Op{OpEqual, old[len(old)-sufLen:]})
 	s.ops = ops
-	defer clear(s.ops)
 	result := normalizeSpans(ops, old, new)
 
 	if tooLittleInCommon(result, old, new) {
@@ -121,6 +135,34 @@ func words(old, new string) ([]Op, path) {
 		return replace(old, new), p
 	}
 	return result, p
+}
+
+// sharedEnds gives the lengths of a start and an end that old and new
+// share byte for byte and that end (the start) or begin (the end) at a
+// certain word boundary (see pieceLen) inside what is shared, so that they
+// tokenise alike in both texts. They do not overlap in either text.
+func sharedEnds(old, new string) (start, end int) {
+	n := min(len(old), len(new))
+	p := 0
+	for p < n && old[p] == new[p] {
+		p++
+	}
+	for i := p - 1; i > 0; i-- {
+		if isCut(old[i-1], old[i]) {
+			start = i
+			break
+		}
+	}
+	f := 0
+	for f < n-start && old[len(old)-1-f] == new[len(new)-1-f] {
+		f++
+	}
+	for k := f - 1; k > 0; k-- {
+		if isCut(old[len(old)-k-1], old[len(old)-k]) {
+			return start, k
+		}
+	}
+	return start, 0
 }
 
 // diffMiddle appends to ops the diff of the token slices left after
