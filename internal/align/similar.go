@@ -2,7 +2,9 @@ package align
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // candidate is a scored possible match of the similarity round.
@@ -26,24 +28,62 @@ func (a *aligner) matchSimilar() {
 	}
 	v := newVocabulary(a, free)
 	idx := newIndex(v.pTok, free, len(v.weight))
-	var cands []candidate
-	counts := make([]int, len(a.pText))
+	var js []int // the next paragraphs to find a counterpart for
 	for j := range a.nText {
-		if a.nMatch[j] >= 0 || len(v.nTok[j]) == 0 {
-			continue
-		}
-		exp := a.expected(j)
-		for _, i := range a.candidates(j, exp, free, idx, v, counts) {
-			sim := v.similarity(i, j)
-			if sim < threshold {
-				continue
-			}
-			d := math.Min(1, math.Abs(float64(i-exp))/distanceScale)
-			cands = append(cands, candidate{i, j, sim - distancePenalty*d})
+		if a.nMatch[j] < 0 && len(v.nTok[j]) > 0 {
+			js = append(js, j)
 		}
 	}
-	a.linkBest(cands)
+	// Scoring one paragraph reads the aligner and writes nothing shared, so
+	// the paragraphs are scored on every core; the candidates are gathered
+	// in paragraph order, so the result does not depend on the scheduling.
+	per := make([][]candidate, len(js))
+	parallel(len(js), func(lo, hi int) {
+		counts := make([]int, len(a.pText))
+		for k := lo; k < hi; k++ {
+			per[k] = a.scored(js[k], free, idx, v, counts)
+		}
+	})
+	a.linkBest(slices.Concat(per...))
 }
+
+// scored gives the candidates for next[j] that are similar enough, with
+// their scores. counts is scratch space as for candidates.
+func (a *aligner) scored(j int, free []int, idx *index, v *vocabulary, counts []int) []candidate {
+	var out []candidate
+	exp := a.expected(j)
+	for _, i := range a.candidates(j, exp, free, idx, v, counts) {
+		sim := v.similarity(i, j)
+		if sim < threshold {
+			continue
+		}
+		d := math.Min(1, math.Abs(float64(i-exp))/distanceScale)
+		out = append(out, candidate{i, j, sim - distancePenalty*d})
+	}
+	return out
+}
+
+// parallel calls f on consecutive ranges covering [0, n), one per core,
+// and waits for them. Small inputs stay on the calling goroutine.
+func parallel(n int, f func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/minPerWorker+1)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(n*w/workers, n*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
+}
+
+// minPerWorker is the fewest paragraphs worth a goroutine of their own.
+const minPerWorker = 64
 
 // candidates gives the prev paragraphs worth scoring for next[j]: those
 // sharing the most rare words, and the free ones nearest to the expected

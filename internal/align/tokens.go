@@ -24,39 +24,55 @@ type vocabulary struct {
 // ones; matched paragraphs need no similarity.
 func newVocabulary(a *aligner, free []int) *vocabulary {
 	v := &vocabulary{pTok: make([][]int32, len(a.pText)), nTok: make([][]int32, len(a.nText))}
+	// The paragraphs to tokenise, free prev ones first: ids are given in
+	// order of first appearance in that order.
+	var texts []string
+	var slots []*[]int32
+	for _, i := range free {
+		texts, slots = append(texts, a.pText[i]), append(slots, &v.pTok[i])
+	}
+	for j := range a.nText {
+		if a.nMatch[j] < 0 {
+			texts, slots = append(texts, a.nText[j]), append(slots, &v.nTok[j])
+		}
+	}
+	// Hashing and sorting each paragraph are independent and run on every
+	// core; giving ids, which must follow the order above, does not.
+	hashes := make([][]uint64, len(texts))
+	parallel(len(texts), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			hashes[k] = wordHashes(texts[k], nil)
+		}
+	})
 	ids := make(map[uint64]int32)
 	var df []int
-	var hashes []uint64
-	tokenise := func(s string) []int32 {
-		hashes = wordHashes(s, hashes[:0])
-		toks := make([]int32, len(hashes))
-		for k, h := range hashes {
+	for k, hs := range hashes {
+		toks := make([]int32, len(hs))
+		for n, h := range hs {
 			id, ok := ids[h]
 			if !ok {
 				id = int32(len(df))
 				ids[h] = id
 				df = append(df, 0)
 			}
-			toks[k] = id
+			toks[n] = id
 		}
-		slices.Sort(toks)
+		*slots[k] = toks
+	}
+	parallel(len(slots), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			slices.Sort(*slots[k])
+		}
+	})
+	for _, slot := range slots {
+		toks := *slot
 		for k, t := range toks {
 			if k == 0 || t != toks[k-1] {
 				df[t]++
 			}
 		}
-		return toks
 	}
-	docs := len(free)
-	for _, i := range free {
-		v.pTok[i] = tokenise(a.pText[i])
-	}
-	for j := range a.nText {
-		if a.nMatch[j] < 0 {
-			v.nTok[j] = tokenise(a.nText[j])
-			docs++
-		}
-	}
+	docs := len(texts)
 	v.weight = make([]float64, len(df))
 	for t, n := range df {
 		v.weight[t] = math.Log(1 + float64(docs)/float64(n))

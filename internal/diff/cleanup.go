@@ -97,11 +97,11 @@ func textWeight(s string, weight []int) int {
 	return n
 }
 
-// tokenWeights gives the length in characters of each token in table.
-func tokenWeights(table []string) []int {
-	w := make([]int, len(table))
-	for i, t := range table {
-		w[i] = utf8.RuneCountInString(t)
+// tokenWeights gives the length in characters of each token in s.table.
+func (s *scratch) tokenWeights() []int {
+	s.weights = s.weights[:0]
+	for _, t := range s.table {
+		s.weights = append(s.weights, utf8.RuneCountInString(t))
 	}
-	return w
+	return s.weights
 }

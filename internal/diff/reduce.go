@@ -20,32 +20,42 @@ import (
 // tokens is diffed on its own (see diffBuilder.gap). The result is a valid
 // diff of the full sequences; it can differ from a full Myers diff only in
 // how it matches whitespace, and rarely.
-func diffRunes(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune, table []string) []diffmatchpatch.Diff {
-	keep := keepable(a, b, table)
-	ka, posA := reduce(a, keep)
-	kb, posB := reduce(b, keep)
-	reduced := dmp.DiffMainRunes(ka, kb, false)
-	return expand(dmp, a, b, matchedPairs(reduced, posA, posB))
+func (s *scratch) diffRunes() []diffmatchpatch.Diff {
+	s.keepable()
+	s.ka, s.posA = reduce(s.ka[:0], s.posA[:0], s.ra, s.keep)
+	s.kb, s.posB = reduce(s.kb[:0], s.posB[:0], s.rb, s.keep)
+	reduced := s.dmp.DiffMainRunes(s.ka, s.kb, false)
+	s.pairs = matchedPairs(s.pairs[:0], reduced, s.posA, s.posB)
+	return s.expand()
 }
 
-// keepable marks the token numbers go-diff should see: tokens that occur on
-// both sides and are not whitespace.
-func keepable(a, b []rune, table []string) []bool {
-	inA := make([]bool, len(table))
-	for _, r := range a {
-		inA[tokenIndex(r)] = true
+// keepable marks in s.keep the token numbers go-diff should see: tokens
+// that occur on both sides and are not whitespace.
+func (s *scratch) keepable() {
+	s.inA = resetBools(s.inA, len(s.table))
+	s.keep = resetBools(s.keep, len(s.table))
+	for _, r := range s.ra {
+		s.inA[tokenIndex(r)] = true
 	}
-	keep := make([]bool, len(table))
-	for _, r := range b {
+	for _, r := range s.rb {
 		n := tokenIndex(r)
-		keep[n] = inA[n] && !isSpace(table[n])
+		s.keep[n] = s.inA[n] && !isSpace(s.table[n])
 	}
-	return keep
 }
 
-// reduce keeps the runes whose token number keep marks, and returns for
-// each kept rune its position in rs.
-func reduce(rs []rune, keep []bool) (kept []rune, pos []int) {
+// resetBools returns bs resized to n, all false.
+func resetBools(bs []bool, n int) []bool {
+	if cap(bs) < n {
+		return make([]bool, n)
+	}
+	bs = bs[:n]
+	clear(bs)
+	return bs
+}
+
+// reduce appends to kept the runes of rs whose token number keep marks,
+// and to pos their positions in rs.
+func reduce(kept []rune, pos []int, rs []rune, keep []bool) ([]rune, []int) {
 	for i, r := range rs {
 		if keep[tokenIndex(r)] {
 			kept = append(kept, r)
@@ -55,10 +65,9 @@ func reduce(rs []rune, keep []bool) (kept []rune, pos []int) {
 	return kept, pos
 }
 
-// matchedPairs lists the positions in the full sequences of the tokens that
-// the diff of the reduced sequences found equal, in order.
-func matchedPairs(diffs []diffmatchpatch.Diff, posA, posB []int) [][2]int {
-	var pairs [][2]int
+// matchedPairs appends to pairs the positions in the full sequences of the
+// tokens that the diff of the reduced sequences found equal, in order.
+func matchedPairs(pairs [][2]int, diffs []diffmatchpatch.Diff, posA, posB []int) [][2]int {
 	x, y := 0, 0
 	for _, d := range diffs {
 		n := utf8.RuneCountInString(d.Text)
@@ -77,14 +86,15 @@ func matchedPairs(diffs []diffmatchpatch.Diff, posA, posB []int) [][2]int {
 	return pairs
 }
 
-// expand builds the diff of the full sequences a and b around the matched
-// positions, merged the way go-diff's own results are (the gaps can leave
-// a delete next to an insert that share a prefix), so that go-diff's
-// cleanups apply unchanged.
-func expand(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune, pairs [][2]int) []diffmatchpatch.Diff {
-	var out diffBuilder
+// expand builds the diff of the full sequences s.ra and s.rb around the
+// matched positions s.pairs, merged the way go-diff's own results are (the
+// gaps can leave a delete next to an insert that share a prefix), so that
+// go-diff's cleanups apply unchanged.
+func (s *scratch) expand() []diffmatchpatch.Diff {
+	a, b, out, dmp := s.ra, s.rb, &s.builder, s.dmp
+	out.reset()
 	pa, pb := 0, 0
-	for _, p := range pairs {
+	for _, p := range s.pairs {
 		out.gap(dmp, a[pa:p[0]], b[pb:p[1]])
 		out.add(diffmatchpatch.DiffEqual, a[p[0]:p[0]+1])
 		pa, pb = p[0]+1, p[1]+1
@@ -94,10 +104,16 @@ func expand(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune, pairs [][2]int) []d
 }
 
 // diffBuilder collects a diff as runs of runes, merging neighbours of the
-// same kind.
+// same kind. The runs share one buffer: run i is runes[ends[i-1]:ends[i]].
 type diffBuilder struct {
 	types []diffmatchpatch.Operation
-	runs  [][]rune
+	ends  []int
+	runes []rune
+}
+
+// reset empties d, keeping its buffers.
+func (d *diffBuilder) reset() {
+	d.types, d.ends, d.runes = d.types[:0], d.ends[:0], d.runes[:0]
 }
 
 // gap adds the diff of two stretches between matched tokens. Their common
@@ -106,19 +122,38 @@ type diffBuilder struct {
 // them), else replaced. The limit keeps the total work linear when the
 // reduced diff matched little, e.g. between unrelated texts.
 func (d *diffBuilder) gap(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune) {
+	if len(a) == 0 && len(b) == 0 {
+		return
+	}
 	pre := prefixLen(a, b)
 	suf := suffixLen(a[pre:], b[pre:])
 	d.add(diffmatchpatch.DiffEqual, a[:pre])
 	midA, midB := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if len(midA) > 0 && len(midB) > 0 && len(midA)*len(midB) <= maxGapProduct {
+	// Stretches without a token in common (most often one word replaced by
+	// another) are exactly what go-diff would return: one delete, one
+	// insert, so it is not called for them.
+	if len(midA) > 0 && len(midB) > 0 && len(midA)*len(midB) <= maxGapProduct && shareRune(midA, midB) {
 		for _, g := range dmp.DiffMainRunes(midA, midB, false) {
-			d.add(g.Type, []rune(g.Text))
+			d.addString(g.Type, g.Text)
 		}
 	} else {
 		d.add(diffmatchpatch.DiffDelete, midA)
 		d.add(diffmatchpatch.DiffInsert, midB)
 	}
 	d.add(diffmatchpatch.DiffEqual, a[len(a)-suf:])
+}
+
+// shareRune reports whether a and b have a rune in common. They are short
+// (see maxGapProduct), so comparing every pair is the cheapest way.
+func shareRune(a, b []rune) bool {
+	for _, r := range a {
+		for _, q := range b {
+			if r == q {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxGapProduct bounds the full diff of a gap; see diffBuilder.gap.
@@ -130,19 +165,38 @@ func (d *diffBuilder) add(t diffmatchpatch.Operation, rs []rune) {
 	if len(rs) == 0 {
 		return
 	}
-	if n := len(d.runs); n > 0 && d.types[n-1] == t {
-		d.runs[n-1] = append(d.runs[n-1], rs...)
+	d.open(t)
+	d.runes = append(d.runes, rs...)
+	d.ends[len(d.ends)-1] = len(d.runes)
+}
+
+// addString is add for the runes of s.
+func (d *diffBuilder) addString(t diffmatchpatch.Operation, s string) {
+	if s == "" {
 		return
 	}
-	d.types = append(d.types, t)
-	d.runs = append(d.runs, append([]rune(nil), rs...))
+	d.open(t)
+	for _, r := range s {
+		d.runes = append(d.runes, r)
+	}
+	d.ends[len(d.ends)-1] = len(d.runes)
+}
+
+// open starts a run of type t unless the last run has that type.
+func (d *diffBuilder) open(t diffmatchpatch.Operation) {
+	if n := len(d.types); n == 0 || d.types[n-1] != t {
+		d.types = append(d.types, t)
+		d.ends = append(d.ends, len(d.runes))
+	}
 }
 
 // diffs returns the collected runs as go-diff's diff.
 func (d *diffBuilder) diffs() []diffmatchpatch.Diff {
-	out := make([]diffmatchpatch.Diff, len(d.runs))
-	for i, rs := range d.runs {
-		out[i] = diffmatchpatch.Diff{Type: d.types[i], Text: string(rs)}
+	out := make([]diffmatchpatch.Diff, len(d.types))
+	start := 0
+	for i, end := range d.ends {
+		out[i] = diffmatchpatch.Diff{Type: d.types[i], Text: string(d.runes[start:end])}
+		start = end
 	}
 	return out
 }

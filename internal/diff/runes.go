@@ -1,7 +1,7 @@
 package diff
 
 import (
-	"strings"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,49 +46,81 @@ func tokenIndex(r rune) int {
 // and returns the table to map back. ok is false when there are more
 // distinct tokens than limit.
 func toRunes(a, b []string, limit int) (ra, rb []rune, table []string, ok bool) {
-	index := make(map[string]rune, (len(a)+len(b))/2)
-	conv := func(toks []string) []rune {
-		rs := make([]rune, len(toks))
-		for i, t := range toks {
-			r, seen := index[t]
-			if !seen {
-				if len(table) >= limit {
-					return nil
-				}
-				r = tokenRune(len(table))
-				index[t] = r
-				table = append(table, t)
-			}
-			rs[i] = r
-		}
-		return rs
+	s := getScratch()
+	defer putScratch(s)
+	if !s.toRunes(a, b, limit) {
+		return nil, nil, nil, false
 	}
-	ra = conv(a)
-	rb = conv(b)
-	ok = ra != nil && rb != nil
-	return ra, rb, table, ok
+	return slices.Clone(s.ra), slices.Clone(s.rb), slices.Clone(s.table), true
 }
 
-// fromRunes maps go-diff's result back to token text. ok is false if a rune
-// is not in table, which would mean go-diff split or invented a rune.
-func fromRunes(diffs []diffmatchpatch.Diff, table []string) ([]Op, bool) {
-	ops := make([]Op, 0, len(diffs))
-	var sb strings.Builder
-	for _, d := range diffs {
-		sb.Reset()
-		for i, r := range d.Text {
-			if r == utf8.RuneError && !validAt(d.Text, i) {
-				return nil, false
+// toRunes maps the tokens of a and b to s.ra and s.rb, one rune per
+// distinct token, and fills s.table to map back. It reports false when
+// there are more distinct tokens than limit.
+func (s *scratch) toRunes(a, b []string, limit int) bool {
+	s.table = s.table[:0]
+	conv := func(rs []rune, toks []string) ([]rune, bool) {
+		rs = rs[:0]
+		for _, t := range toks {
+			r, seen := s.index[t]
+			if !seen {
+				if len(s.table) >= limit {
+					return rs, false
+				}
+				r = tokenRune(len(s.table))
+				s.index[t] = r
+				s.table = append(s.table, t)
 			}
-			n := tokenIndex(r)
-			if n < 0 || n >= len(table) {
-				return nil, false
-			}
-			sb.WriteString(table[n])
+			rs = append(rs, r)
 		}
-		ops = append(ops, Op{opName(d.Type), sb.String()})
+		return rs, true
 	}
-	return ops, true
+	var okA, okB bool
+	s.ra, okA = conv(s.ra, a)
+	if !okA {
+		return false
+	}
+	s.rb, okB = conv(s.rb, b)
+	return okB
+}
+
+// appendFromRunes appends go-diff's result to ops as text. The runes of
+// the equal and deleted pieces, in order, must be ra, those of the equal
+// and inserted pieces rb; a and b are their tokens, and oldMid and newMid
+// the texts they spell. Each piece is then a stretch of oldMid or newMid
+// and is taken as a slice of it. ok is false if go-diff's result does not
+// spell ra and rb, which would mean it split or invented a rune.
+func appendFromRunes(ops []Op, diffs []diffmatchpatch.Diff, ra, rb []rune, a, b []string, oldMid, newMid string) ([]Op, bool) {
+	i, j := 0, 0 // tokens of a and b consumed
+	x, y := 0, 0 // bytes of oldMid and newMid consumed
+	for _, d := range diffs {
+		x0, y0 := x, y
+		for k, r := range d.Text {
+			if r == utf8.RuneError && !validAt(d.Text, k) {
+				return ops, false
+			}
+			if d.Type != diffmatchpatch.DiffInsert {
+				if i >= len(ra) || ra[i] != r {
+					return ops, false
+				}
+				x += len(a[i])
+				i++
+			}
+			if d.Type != diffmatchpatch.DiffDelete {
+				if j >= len(rb) || rb[j] != r {
+					return ops, false
+				}
+				y += len(b[j])
+				j++
+			}
+		}
+		if d.Type == diffmatchpatch.DiffInsert {
+			ops = append(ops, Op{OpInsert, newMid[y0:y]})
+		} else {
+			ops = append(ops, Op{opName(d.Type), oldMid[x0:x]})
+		}
+	}
+	return ops, i == len(ra) && j == len(rb)
 }
 
 // validAt reports whether a real U+FFFD (not a decoding error) starts at

@@ -5,8 +5,8 @@ package diff
 // also occur in the other. A word pair is two consecutive tokens other than
 // whitespace. Counting against the shorter side keeps a paragraph that grew
 // a lot (old text kept, much added) related.
-func related(a, b []rune, table []string) bool {
-	counts := make(map[uint64]int32, len(a)/2)
+func (s *scratch) related() bool {
+	a, b, table, counts := s.ra, s.rb, s.table, s.counts
 	na := eachPair(a, table, func(k uint64) { counts[k]++ })
 	shared := 0
 	nb := eachPair(b, table, func(k uint64) {

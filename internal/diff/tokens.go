@@ -13,11 +13,48 @@ import (
 // Tokens are substrings of s, so joining them gives s back byte for byte,
 // invalid UTF-8 included.
 func tokenize(s string) []string {
-	toks := make([]string, 0, len(s)/3+1)
+	return appendTokens(make([]string, 0, len(s)/3+1), s)
+}
+
+// appendTokens appends the tokens of s to toks.
+//
+// A text with a few non-ASCII characters (typographic quotes, a dash, an
+// accented name) is cut into pieces at the certain word boundaries between
+// a space and an ASCII character other than a space: no rule of UAX #29
+// joins across them or looks past them. Each piece is segmented on its
+// own, so only the pieces that hold non-ASCII characters pay for uniseg.
+func appendTokens(toks []string, s string) []string {
 	if isASCII(s) {
 		return asciiTokens(toks, s)
 	}
-	return unicodeTokens(toks, s)
+	for s != "" {
+		n := pieceLen(s)
+		if piece := s[:n]; isASCII(piece) {
+			toks = asciiTokens(toks, piece)
+		} else {
+			toks = unicodeTokens(toks, piece)
+		}
+		s = s[n:]
+	}
+	return toks
+}
+
+// pieceLen is the length of the first piece of s: up to the first boundary
+// between a space and an ASCII character other than a space, either way
+// round, or all of s.
+func pieceLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		if isCut(s[i-1], s[i]) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// isCut reports whether there is a certain word boundary between the bytes
+// a and b: one is a space, the other an ASCII character other than a space.
+func isCut(a, b byte) bool {
+	return (a == ' ') != (b == ' ') && a < utf8.RuneSelf && b < utf8.RuneSelf
 }
 
 // unicodeTokens appends the words of s to toks, using uniseg.
@@ -186,6 +223,15 @@ func commonSuffix(a, b []string) int {
 	n := 0
 	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
 		n++
+	}
+	return n
+}
+
+// byteLen is the length in bytes of the text of toks.
+func byteLen(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		n += len(t)
 	}
 	return n
 }

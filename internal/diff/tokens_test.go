@@ -62,6 +62,20 @@ func FuzzTokenizeASCII(f *testing.F) {
 	})
 }
 
+// FuzzTokenizePieces checks that cutting a text into pieces at spaces
+// splits it exactly like uniseg on the whole text.
+func FuzzTokenizePieces(f *testing.F) {
+	for _, s := range []string{"", "“Parties” shall – e.g. café’s 3.14", "a \u0301b", "x\u200d \U0001F600 y", "中文 テスト abc", "a \u3000 b", "\U0001F1E6 \U0001F1E8\U0001F1E6"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := appendTokens(nil, s), unicodeTokens(nil, s)
+		if !slices.Equal(got, want) {
+			t.Errorf("appendTokens(%q) = %q, uniseg on the whole text gives %q", s, got, want)
+		}
+	})
+}
+
 func TestTokenRunes(t *testing.T) {
 	for _, i := range []int{0, 1, surrogateLow - firstRune - 1, surrogateLow - firstRune, 0xFFFD, maxRunes - 1} {
 		r := tokenRune(i)
@@ -97,4 +111,28 @@ func TestToRunesLimit(t *testing.T) {
 			t.Errorf("limit %d: runes %U %U, table %q", tt.limit, ra, rb, table)
 		}
 	}
+}
+
+// FuzzSharedEnds checks what words relies on when it tokenises only the
+// middle of two texts: the shared start and end tokenise alike in both, and
+// the tokens of the three parts are those of the whole text.
+func FuzzSharedEnds(f *testing.F) {
+	f.Add("Each Party shall take measures", "Each Party should take measures")
+	f.Add("a b", "a b c")
+	f.Add("“x” can't e.g. 3.14", "“y” can't e.g. 3.14")
+	f.Fuzz(func(t *testing.T, old, new string) {
+		q, e := sharedEnds(old, new)
+		if q+e > min(len(old), len(new)) {
+			t.Fatalf("sharedEnds(%q, %q) = %d, %d: overlap", old, new, q, e)
+		}
+		for _, s := range []string{old, new} {
+			parts := slices.Concat(tokenize(s[:q]), tokenize(s[q:len(s)-e]), tokenize(s[len(s)-e:]))
+			if whole := tokenize(s); !slices.Equal(parts, whole) {
+				t.Errorf("%q cut at %d and %d gives %q, whole %q", s, q, len(s)-e, parts, whole)
+			}
+		}
+		if old[:q] != new[:q] || old[len(old)-e:] != new[len(new)-e:] {
+			t.Errorf("sharedEnds(%q, %q) = %d, %d: not shared", old, new, q, e)
+		}
+	})
 }

@@ -1,9 +1,8 @@
 package diff
 
 import (
+	"strings"
 	"time"
-
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // Op is one piece of a word-level diff.
@@ -97,52 +96,99 @@ func words(old, new string) ([]Op, path) {
 	if old == new || old == "" || new == "" {
 		return replace(old, new), pathTrivial
 	}
-	a, b := tokenize(old), tokenize(new)
-	pre := commonPrefix(a, b)
+	s := getScratch()
+	defer putScratch(s)
+	// Only the text between the shared start and end needs tokens: those
+	// are cut at certain word boundaries, so their tokens are the same in
+	// both texts and the tokens in between are those of the whole text.
+	q, t := sharedEnds(old, new)
+	var a, b []string
+	var pre int
+	for {
+		s.a = appendTokens(s.a[:0], old[q:len(old)-t])
+		s.b = appendTokens(s.b[:0], new[q:len(new)-t])
+		a, b = s.a, s.b
+		pre = commonPrefix(a, b)
+		if t == 0 || pre < len(a) && pre < len(b) {
+			break
+		}
+		// The common start runs into the shared end, where it would go on:
+		// take the end into account token by token, as a whole text.
+		t = 0
+	}
 	suf := commonSuffix(a[pre:], b[pre:])
-	midA, midB := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	// Tokens are substrings, so the equal start and end and the middles
+	// are slices of the texts: no joining needed.
+	preLen, sufLen := q+byteLen(a[:pre]), t+byteLen(a[len(a)-suf:])
+	oldMid, newMid := old[preLen:len(old)-sufLen], new[preLen:len(new)-sufLen]
 
-	mid, p := diffMiddle(midA, midB)
-	ops := make([]Op, 0, len(mid)+2)
-	ops = append(ops, Op{OpEqual, join(a[:pre])})
-	ops = append(ops, mid...)
-	ops = append(ops, Op{OpEqual, join(a[len(a)-suf:])})
-	ops = normalize(ops)
+	ops := append(s.ops[:0], Op{OpEqual, old[:preLen]})
+	ops, p := s.diffMiddle(ops, a[pre:len(a)-suf], b[pre:len(b)-suf], oldMid, newMid)
+	ops = append(ops, Op{OpEqual, old[len(old)-sufLen:]})
+	s.ops = ops
+	result := normalizeSpans(ops, old, new)
 
-	if tooLittleInCommon(ops, old, new) {
+	if tooLittleInCommon(result, old, new) {
 		if p == pathTokens {
 			p = pathUnrelated
 		}
 		return replace(old, new), p
 	}
-	return ops, p
+	return result, p
 }
 
-// diffMiddle diffs the token slices left after stripping the common prefix
-// and suffix, within the documented bounds.
-func diffMiddle(a, b []string) ([]Op, path) {
+// sharedEnds gives the lengths of a start and an end that old and new
+// share byte for byte and that end (the start) or begin (the end) at a
+// certain word boundary (see pieceLen) inside what is shared, so that they
+// tokenise alike in both texts. They do not overlap in either text.
+func sharedEnds(old, new string) (start, end int) {
+	n := min(len(old), len(new))
+	p := 0
+	for p < n && old[p] == new[p] {
+		p++
+	}
+	for i := p - 1; i > 0; i-- {
+		if isCut(old[i-1], old[i]) {
+			start = i
+			break
+		}
+	}
+	f := 0
+	for f < n-start && old[len(old)-1-f] == new[len(new)-1-f] {
+		f++
+	}
+	for k := f - 1; k > 0; k-- {
+		if isCut(old[len(old)-k-1], old[len(old)-k]) {
+			return start, k
+		}
+	}
+	return start, 0
+}
+
+// diffMiddle appends to ops the diff of the token slices left after
+// stripping the common prefix and suffix, within the documented bounds.
+// oldMid and newMid are the texts of a and b.
+func (s *scratch) diffMiddle(ops []Op, a, b []string, oldMid, newMid string) ([]Op, path) {
+	replaced := append(ops, Op{OpDelete, oldMid}, Op{OpInsert, newMid})
 	if len(a) == 0 || len(b) == 0 {
-		return replace(join(a), join(b)), pathTokens
+		return replaced, pathTokens
 	}
 	if len(a) > maxMiddleTokens || len(b) > maxMiddleTokens ||
 		len(a)*len(b) > maxTokenProduct {
-		return replace(join(a), join(b)), pathTooLarge
+		return replaced, pathTooLarge
 	}
-	ra, rb, table, ok := toRunes(a, b, maxRunes)
-	if !ok {
-		return replace(join(a), join(b)), pathRuneOverflow
+	if !s.toRunes(a, b, maxRunes) {
+		return replaced, pathRuneOverflow
 	}
-	if len(a)*len(b) > minPairProduct && !related(ra, rb, table) {
-		return replace(join(a), join(b)), pathDissimilar
+	if len(a)*len(b) > minPairProduct && !s.related() {
+		return replaced, pathDissimilar
 	}
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = diffTimeout
-	diffs := diffRunes(dmp, ra, rb, table)
-	diffs = cleanupSemantic(dmp, diffs, tokenWeights(table))
-	ops, ok := fromRunes(diffs, table)
+	diffs := s.diffRunes()
+	diffs = cleanupSemantic(s.dmp, diffs, s.tokenWeights())
+	ops, ok := appendFromRunes(ops, diffs, s.ra, s.rb, a, b, oldMid, newMid)
 	if !ok {
 		// Cannot happen with valid runes; replacing keeps the contract.
-		return replace(join(a), join(b)), pathRuneOverflow
+		return replaced, pathRuneOverflow
 	}
 	return ops, pathTokens
 }
@@ -150,9 +196,9 @@ func diffMiddle(a, b []string) ([]Op, path) {
 // replace is the diff that deletes all of old and inserts all of new.
 func replace(old, new string) []Op {
 	if old == new {
-		return normalize([]Op{{OpEqual, old}})
+		return normalizeSpans([]Op{{OpEqual, old}}, old, new)
 	}
-	return normalize([]Op{{OpDelete, old}, {OpInsert, new}})
+	return normalizeSpans([]Op{{OpDelete, old}, {OpInsert, new}}, old, new)
 }
 
 // tooLittleInCommon reports whether ops both delete and insert while their
@@ -178,31 +224,51 @@ func tooLittleInCommon(ops []Op, old, new string) bool {
 // into at most one delete followed by at most one insert, which is the
 // merged form the contract promises.
 func normalize(ops []Op) []Op {
+	var old, new strings.Builder
+	for _, op := range ops {
+		if op.Op != OpInsert {
+			old.WriteString(op.Text)
+		}
+		if op.Op != OpDelete {
+			new.WriteString(op.Text)
+		}
+	}
+	return normalizeSpans(ops, old.String(), new.String())
+}
+
+// normalizeSpans is normalize for ops that spell old and new (equal and
+// delete texts in order give old, equal and insert texts give new). Then
+// every merged op is one stretch of old or new, and is taken as a slice of
+// it instead of being copied together.
+func normalizeSpans(ops []Op, old, new string) []Op {
 	out := make([]Op, 0, len(ops))
-	var del, ins []byte
+	x, y := 0, 0         // bytes of old and new consumed
+	delAt, insAt := 0, 0 // where the pending delete and insert start
 	flush := func() {
-		if len(del) > 0 {
-			out = append(out, Op{OpDelete, string(del)})
+		if x > delAt {
+			out = append(out, Op{OpDelete, old[delAt:x]})
 		}
-		if len(ins) > 0 {
-			out = append(out, Op{OpInsert, string(ins)})
+		if y > insAt {
+			out = append(out, Op{OpInsert, new[insAt:y]})
 		}
-		del, ins = del[:0], ins[:0]
 	}
 	for _, op := range ops {
+		n := len(op.Text)
 		switch {
-		case op.Text == "":
+		case n == 0:
 		case op.Op == OpDelete:
-			del = append(del, op.Text...)
+			x += n
 		case op.Op == OpInsert:
-			ins = append(ins, op.Text...)
+			y += n
 		default:
 			flush()
-			if n := len(out); n > 0 && out[n-1].Op == OpEqual {
-				out[n-1].Text += op.Text
+			if k := len(out); k > 0 && out[k-1].Op == OpEqual {
+				out[k-1].Text = old[x-len(out[k-1].Text) : x+n]
 			} else {
-				out = append(out, op)
+				out = append(out, Op{OpEqual, old[x : x+n]})
 			}
+			x, y = x+n, y+n
+			delAt, insAt = x, y
 		}
 	}
 	flush()
