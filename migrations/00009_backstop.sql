@@ -67,8 +67,13 @@ $$;
 -- 1-2 ms per call instead of 25.
 CREATE FUNCTION zd_docs(artefact text, named boolean DEFAULT false) RETURNS bigint[] LANGUAGE sql STABLE AS $$
     SELECT coalesce(array_agg(DISTINCT d.id), '{}')
-    FROM (SELECT id, disclosure -> 'rules' -> artefact AS rules FROM documents OFFSET 0) d CROSS JOIN unnest(zd_audiences()) AS aud
+    FROM (SELECT id, disclosure -> 'rules' -> artefact AS rules, disclosure -> 'rules' -> 'text' AS text_rules FROM documents OFFSET 0) d
+    CROSS JOIN unnest(zd_audiences()) AS aud
     WHERE zd_final_open(d.id, artefact) AND zd_rule_open(d.rules -> aud ->> 'when', d.rules -> aud ->> 'from', d.id, named)
+    -- Everything but the final text is part of the negotiation: seen only
+    -- by who may read the draft text too (as AuthorizeDocument says).
+    AND (artefact IN ('text', 'final') OR EXISTS (SELECT 1 FROM unnest(zd_audiences()) AS t
+        WHERE zd_rule_open(d.text_rules -> t ->> 'when', d.text_rules -> t ->> 'from', d.id, false)))
 $$;
 
 -- The kind of party a comment's author acts for: the rules show comments
@@ -113,12 +118,13 @@ CREATE POLICY provisions_read ON provisions FOR SELECT
         OR (document_id = ANY ((SELECT zd_docs('final'))::bigint[]) AND version_number = zd_adopted_version(document_id)));
 CREATE POLICY provisions_insert ON provisions FOR INSERT WITH CHECK (true);
 
--- Proposals: a party's own (drafts included); others' tabled ones where
+-- Proposals: a party's own (drafts included) on a document whose text it
+-- may read, as for everything a party owns below; others' tabled ones where
 -- the rules show proposals.
 ALTER TABLE proposals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE proposals FORCE ROW LEVEL SECURITY;
 CREATE POLICY proposals_read ON proposals FOR SELECT
-    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party())
+    USING ((SELECT zd_unrestricted()) OR (party_id = (SELECT zd_party()) AND document_id = ANY ((SELECT zd_docs('text'))::bigint[]))
         OR (status <> 'draft' AND document_id = ANY ((SELECT zd_docs('proposals'))::bigint[])));
 CREATE POLICY proposals_insert ON proposals FOR INSERT WITH CHECK (true);
 CREATE POLICY proposals_update ON proposals FOR UPDATE USING (true);
@@ -135,14 +141,14 @@ CREATE POLICY cosponsors_insert ON proposal_cosponsors FOR INSERT WITH CHECK (tr
 ALTER TABLE positions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE positions FORCE ROW LEVEL SECURITY;
 CREATE POLICY positions_read ON positions FOR SELECT
-    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR document_id = ANY ((SELECT zd_docs('positions'))::bigint[]));
+    USING ((SELECT zd_unrestricted()) OR (party_id = (SELECT zd_party()) AND document_id = ANY ((SELECT zd_docs('text'))::bigint[])) OR document_id = ANY ((SELECT zd_docs('positions'))::bigint[]));
 CREATE POLICY positions_insert ON positions FOR INSERT WITH CHECK (true);
 
 -- Observers' suggestions rule like observers' comments.
 ALTER TABLE suggestions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suggestions FORCE ROW LEVEL SECURITY;
 CREATE POLICY suggestions_read ON suggestions FOR SELECT
-    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR sponsored_by = (SELECT zd_party())
+    USING ((SELECT zd_unrestricted()) OR ((party_id = (SELECT zd_party()) OR sponsored_by = (SELECT zd_party())) AND document_id = ANY ((SELECT zd_docs('text'))::bigint[]))
         OR document_id = ANY ((SELECT zd_docs('comments_observers'))::bigint[]));
 CREATE POLICY suggestions_insert ON suggestions FOR INSERT WITH CHECK (true);
 CREATE POLICY suggestions_update ON suggestions FOR UPDATE USING (true);
@@ -152,7 +158,7 @@ CREATE POLICY suggestions_update ON suggestions FOR UPDATE USING (true);
 ALTER TABLE comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE comments FORCE ROW LEVEL SECURITY;
 CREATE POLICY comments_read ON comments FOR SELECT
-    USING ((SELECT zd_unrestricted()) OR party_id = (SELECT zd_party()) OR confidential_party = (SELECT zd_party())
+    USING ((SELECT zd_unrestricted()) OR ((party_id = (SELECT zd_party()) OR confidential_party = (SELECT zd_party())) AND document_id = ANY ((SELECT zd_docs('text'))::bigint[]))
         OR (scope = 'public' AND (
             (author_kind = 'observer' AND document_id = ANY ((SELECT zd_docs('comments_observers'))::bigint[]))
             OR (author_kind <> 'observer' AND document_id = ANY ((SELECT zd_docs('comments_members'))::bigint[])))));
