@@ -1,7 +1,7 @@
 package akn
 
 import (
-	"encoding/xml"
+	"github.com/zerodraft/zerodraft/internal/export"
 	"strings"
 )
 
@@ -53,18 +53,8 @@ func (w *writer) line(name, inner string, attrs ...string) {
 	w.b.WriteString(">" + inner + "</" + name + ">\n")
 }
 
-// esc escapes s for XML text and attribute values, dropping characters
-// XML 1.0 cannot carry.
-func esc(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
-			return -1
-		}
-		return r
-	}, s)))
-	return b.String()
-}
+// esc escapes s for XML text and attribute values.
+func esc(s string) string { return export.XMLText(s) }
 
 // inline wraps escaped text in an inline element with attributes.
 func inline(name, text string, attrs ...string) string {

@@ -11,8 +11,6 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
-	"strings"
 	"time"
 
 	"github.com/zerodraft/zerodraft/internal/export"
@@ -108,18 +106,8 @@ func sectPr(m export.Meta) string {
 	return `<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/>` + bidi + `</w:sectPr>`
 }
 
-// xmlText escapes s as XML character data, dropping characters XML 1.0
-// cannot carry at all (control characters other than tab and newline).
-func xmlText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
-			return -1
-		}
-		return r
-	}, s)))
-	return b.String()
-}
+// xmlText escapes s as XML character data.
+func xmlText(s string) string { return export.XMLText(s) }
 
 // xmlAttr escapes s for an attribute value in double quotes.
 func xmlAttr(s string) string { return xmlText(s) }
