@@ -65,7 +65,7 @@ $$;
 -- the planner from repeating disclosure -> 'rules' -> artefact, a
 -- decompression of the policy, in every condition): at 500 documents about
 -- 1-2 ms per call instead of 25.
-CREATE FUNCTION zd_docs(artefact text, named boolean DEFAULT false) RETURNS bigint[] LANGUAGE sql STABLE AS $$
+CREATE FUNCTION zd_docs_now(artefact text, named boolean) RETURNS bigint[] LANGUAGE sql STABLE AS $$
     SELECT coalesce(array_agg(DISTINCT d.id), '{}')
     FROM (SELECT id, disclosure -> 'rules' -> artefact AS rules, disclosure -> 'rules' -> 'text' AS text_rules FROM documents OFFSET 0) d
     CROSS JOIN unnest(zd_audiences()) AS aud
@@ -75,6 +75,30 @@ CREATE FUNCTION zd_docs(artefact text, named boolean DEFAULT false) RETURNS bigi
     AND (artefact IN ('text', 'final') OR EXISTS (SELECT 1 FROM unnest(zd_audiences()) AS t
         WHERE zd_rule_open(d.text_rules -> t ->> 'when', d.text_rules -> t ->> 'from', d.id, false)))
 $$;
+
+-- zd_docs is zd_docs_now remembered for the rest of the statement: one
+-- statement reads a table several times (a thread page reads comments
+-- seven times), each read carrying its policy's InitPlans, and the list is
+-- the same each time. The answer is kept in a setting of the session keyed
+-- by the statement's start and the viewer, so a later statement, a policy
+-- changed by an earlier statement or another viewer never sees it.
+-- +goose StatementBegin
+CREATE FUNCTION zd_docs(artefact text, named boolean DEFAULT false) RETURNS bigint[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    slot text := 'zerodraft.docs_' || artefact || CASE WHEN named THEN '_named' ELSE '' END;
+    key text := statement_timestamp()::text || '|' || zd_kind() || '|' || coalesce(zd_party()::text, '') || '|'
+        || array_to_string(zd_audiences(), ',') || '|' || coalesce(current_setting('zerodraft.now', true), '');
+    kept text := current_setting(slot, true);
+    ids bigint[];
+BEGIN
+    IF kept IS NOT NULL AND split_part(kept, '#', 1) = key THEN
+        RETURN split_part(kept, '#', 2)::bigint[];
+    END IF;
+    ids := zd_docs_now(artefact, named);
+    PERFORM set_config(slot, key || '#' || ids::text, false);
+    RETURN ids;
+END $$;
+-- +goose StatementEnd
 
 -- The kind of party a comment's author acts for: the rules show comments
 -- by author kind. Kept on the row, set by a trigger, so that the rule needs
@@ -256,6 +280,7 @@ DROP TRIGGER comments_author_kind ON comments;
 DROP FUNCTION comments_author_kind();
 ALTER TABLE comments DROP COLUMN author_kind;
 DROP FUNCTION zd_docs(text, boolean);
+DROP FUNCTION zd_docs_now(text, boolean);
 DROP FUNCTION zd_open(jsonb, bigint, text, boolean);
 DROP FUNCTION zd_final_open(bigint, text);
 DROP FUNCTION zd_rule_open(text, text, bigint, boolean);
