@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,23 +157,7 @@ func report(out io.Writer, r surgeResult) {
 	fmt.Fprintf(out, "requests  %d answered in %.1fs: %.0f/s\n", len(r.Times), r.Elapsed.Seconds(), float64(len(r.Times))/r.Elapsed.Seconds())
 	fmt.Fprintf(out, "created   %d (201)\n", len(r.Acked))
 	fmt.Fprintf(out, "latency   %s\n", percentiles(append([]time.Duration(nil), r.Times...)))
-	var statuses []int
-	for s := range r.ByStatus {
-		if s != http.StatusCreated {
-			statuses = append(statuses, s)
-		}
-	}
-	sort.Ints(statuses)
-	if len(statuses) == 0 {
-		fmt.Fprintln(out, "errors    none")
-	}
-	for _, s := range statuses {
-		name := strconv.Itoa(s)
-		if s == 0 {
-			name = "no answer"
-		}
-		fmt.Fprintf(out, "errors    %s: %d (e.g. %.200s)\n", name, r.ByStatus[s], r.Sample[s])
-	}
+	writeErrors(out, r.ByStatus, r.Sample)
 }
 
 // verify looks every acknowledged comment up (its edit history answers 200

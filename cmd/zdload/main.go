@@ -424,23 +424,7 @@ func runProposals(ctx context.Context, cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "requests  %d answered in %.1fs: %.0f/s\n", len(all), elapsed.Seconds(), float64(len(all))/elapsed.Seconds())
 	fmt.Fprintf(out, "created   %d: %.0f/s\n", byStatus[http.StatusCreated], float64(byStatus[http.StatusCreated])/elapsed.Seconds())
 	fmt.Fprintf(out, "latency   %s\n", percentiles(all))
-	var statuses []int
-	for s := range byStatus {
-		if s != http.StatusCreated {
-			statuses = append(statuses, s)
-		}
-	}
-	sort.Ints(statuses)
-	if len(statuses) == 0 {
-		fmt.Fprintln(out, "errors    none")
-	}
-	for _, s := range statuses {
-		name := strconv.Itoa(s)
-		if s == 0 {
-			name = "no answer"
-		}
-		fmt.Fprintf(out, "errors    %s: %d (e.g. %.200s)\n", name, byStatus[s], sample[s])
-	}
+	writeErrors(out, byStatus, sample)
 	if byStatus[http.StatusCreated] == 0 {
 		return errors.New("no proposal was created")
 	}
@@ -674,4 +658,26 @@ func runSSE(ctx context.Context, cfg config, out io.Writer) error {
 		return fmt.Errorf("the event reached %d of %d streams within %v", len(lat), opened, cfg.sseTimeout)
 	}
 	return nil
+}
+
+// writeErrors reports the answers other than 201 Created by status (0: no
+// answer at all), with one sample body each.
+func writeErrors(out io.Writer, byStatus map[int]int, sample map[int]string) {
+	var statuses []int
+	for s := range byStatus {
+		if s != http.StatusCreated {
+			statuses = append(statuses, s)
+		}
+	}
+	sort.Ints(statuses)
+	if len(statuses) == 0 {
+		fmt.Fprintln(out, "errors    none")
+	}
+	for _, s := range statuses {
+		name := strconv.Itoa(s)
+		if s == 0 {
+			name = "no answer"
+		}
+		fmt.Fprintf(out, "errors    %s: %d (e.g. %.200s)\n", name, byStatus[s], sample[s])
+	}
 }
