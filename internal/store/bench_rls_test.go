@@ -68,6 +68,8 @@ func seedRLS(b *testing.B, owner *Store) rlsSeed {
 		// Presets in turn; the first document ($1[2]) is the measured one.
 		`INSERT INTO documents (symbol, title, language, disclosure)
 		SELECT 'A/RLS/' || g, 'Benchmark resolution ' || g, 'en', ($1::jsonb[])[1 + g % 4] FROM generate_series(1, 500) g ORDER BY g`,
+		// The trigger that keeps document_visibility is off in replica mode.
+		`SELECT zd_visibility_refresh(id, disclosure) FROM documents`,
 		`INSERT INTO versions (document_id, number, label, created_by) SELECT id, 1, 'Zero draft', 'bench' FROM documents`,
 		`INSERT INTO provisions (document_id, version_number, position, key, number, kind, label, text)
 		SELECT d.id, 1, n, 'k' || n, CASE WHEN n <= 10 THEN 'PP' || n ELSE 'OP' || (n - 10) END,
