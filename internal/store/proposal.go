@@ -28,62 +28,85 @@ type NewProposal struct {
 // and that the anchor matches the base text; then it writes the proposal,
 // a live-update event and the audit event. The document row is share-locked
 // so that no new version can slip in between the check and the insert,
-// while proposals from many delegations go in side by side.
+// while proposals from many delegations go in side by side. Submission is
+// the busiest write of a session: the transaction takes two round trips
+// (inTwoTrips), the checks reading the named provisions only.
 func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np NewProposal) (negotiation.Proposal, error) {
 	p := np.Proposal
 	if p.Status == "" {
 		p.Status = negotiation.Tabled
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var deadline *time.Time
-		var base negotiation.Version
-		err := tx.QueryRow(ctx, `SELECT d.tabling_deadline, v.number, v.label FROM documents d
-			CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
-			WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID).Scan(&deadline, &base.Number, &base.Label)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
+	var deadline *time.Time
+	var base negotiation.Version
+	found := false
+	read := &pgx.Batch{}
+	read.Queue(`SELECT d.tabling_deadline, v.number, v.label FROM documents d
+		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
+		WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			found = true
+			if err := rows.Scan(&deadline, &base.Number, &base.Label); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return err
+		return rows.Err()
+	})
+	// The provisions of the version the proposal names: if that is not the
+	// current one, the check below refuses it before they matter.
+	read.Queue(provisionsByKeySQL, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) (err error) {
+		base.Provisions, err = pgx.CollectRows(rows, scanProvisionByKey)
+		return err
+	})
+	err := s.inTwoTrips(ctx, read, func() (*pgx.Batch, error) {
+		if !found {
+			return nil, negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
 		}
 		if deadline != nil && !np.Privileged && time.Now().After(*deadline) {
-			return negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
+			return nil, negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
 				deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
 		if p.BaseVersion != base.Number {
-			return negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
+			return nil, negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
 				p.BaseVersion, base.Number, base.Label, base.Number)
 		}
-		if base.Provisions, err = provisionsByKey(ctx, tx, p.DocumentID, base.Number, p.Key, p.Target); err != nil {
-			return err
-		}
 		if err := negotiation.CheckAnchor(p, base.Provisions); err != nil {
-			return err
+			return nil, err
 		}
-		return insertProposal(ctx, tx, actor, np.PartyID, np.UserID, &p)
+		write := &pgx.Batch{}
+		queueInsertProposal(write, actor, np.PartyID, np.UserID, &p)
+		return write, nil
 	})
 	return p, err
 }
 
-// insertProposal writes the proposal, its live-update event and its audit
-// event in one statement: submission is the busiest write of a session,
-// and each round trip to the database counts.
-func insertProposal(ctx context.Context, tx pgx.Tx, actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) error {
+// insertProposalSQL writes the proposal, its live-update event and its
+// audit event in one statement: submission is the busiest write of a
+// session, and each round trip to the database counts.
+const insertProposalSQL = `WITH p AS (
+		INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+			justification, party_id, created_by, status)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at),
+	e AS (INSERT INTO document_events (document_id, kind, object_id, party_id) SELECT $1, 'proposal', id, $14 FROM p),
+	a AS (INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
+		SELECT $15, $16, 'proposal.create', 'proposal', id::text, $17 FROM p)
+	SELECT id, created_at FROM p`
+
+// insertProposalArgs are insertProposalSQL's arguments for p.
+func insertProposalArgs(actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) []any {
 	var eventParty *int64
 	if p.Status == negotiation.Draft {
 		eventParty = &partyID // a draft is its delegation's business only
 	}
 	detail := map[string]any{"document_id": p.DocumentID, "kind": p.Kind, "key": p.Key, "status": p.Status}
-	return tx.QueryRow(ctx, `WITH p AS (
-			INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
-				justification, party_id, created_by, status)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at),
-		e AS (INSERT INTO document_events (document_id, kind, object_id, party_id) SELECT $1, 'proposal', id, $14 FROM p),
-		a AS (INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
-			SELECT $15, $16, 'proposal.create', 'proposal', id::text, $17 FROM p)
-		SELECT id, created_at FROM p`,
-		p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
-		p.Justification, partyID, userID, string(p.Status), eventParty, nullID(actor.UserID), actor.Name, detail).Scan(&p.ID, &p.CreatedAt)
+	return []any{p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
+		p.Justification, partyID, userID, string(p.Status), eventParty, nullID(actor.UserID), actor.Name, detail}
+}
+
+// queueInsertProposal queues the write in a batch; it sets p's id and time.
+func queueInsertProposal(b *pgx.Batch, actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) {
+	b.Queue(insertProposalSQL, insertProposalArgs(actor, partyID, userID, p)...).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&p.ID, &p.CreatedAt)
+	})
 }
 
 // event writes a live-update row; private events (a delegation's drafts)
@@ -406,16 +429,20 @@ func anchoredProvisions(ctx context.Context, tx pgx.Tx, docID int64, keys ...str
 
 // provisionsByKey reads the named provisions of one version.
 func provisionsByKey(ctx context.Context, tx pgx.Tx, docID int64, number int, keys ...string) ([]negotiation.Provision, error) {
-	rows, err := tx.Query(ctx, `SELECT key, number, kind, label, text FROM provisions
-		WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`, docID, number, keys)
+	rows, err := tx.Query(ctx, provisionsByKeySQL, docID, number, keys)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (negotiation.Provision, error) {
-		var p negotiation.Provision
-		err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
-		return p, err
-	})
+	return pgx.CollectRows(rows, scanProvisionByKey)
+}
+
+const provisionsByKeySQL = `SELECT key, number, kind, label, text FROM provisions
+	WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`
+
+func scanProvisionByKey(r pgx.CollectableRow) (negotiation.Provision, error) {
+	var p negotiation.Provision
+	err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
+	return p, err
 }
 
 // proposalHeader reads who proposed a proposal, on which document, and its

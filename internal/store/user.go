@@ -267,6 +267,7 @@ func scanViewer(row pgx.Row, extra ...any) (negotiation.Viewer, error) {
 // past its absolute expiry, seen within idle, its user not suspended. It
 // refreshes last_seen_at at most once a minute, so reads stay reads.
 func (s *Store) ViewerBySession(ctx context.Context, idHash []byte, idle time.Duration) (negotiation.Viewer, error) {
+	ctx = outsideRowRules(ctx)
 	v, err := scanViewer(s.pool.QueryRow(ctx, viewerSelect+` JOIN sessions s ON s.user_id = u.id
 		WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
 		AND s.last_seen_at > now() - $2::interval AND u.suspended_at IS NULL`, idHash, idle.String()))
@@ -282,6 +283,7 @@ func (s *Store) ViewerBySession(ctx context.Context, idHash []byte, idle time.Du
 // token was last used, at most once a minute, so that a script's calls stay
 // reads.
 func (s *Store) ViewerByToken(ctx context.Context, hash []byte) (negotiation.Viewer, error) {
+	ctx = outsideRowRules(ctx)
 	var lastUsed *time.Time
 	row := s.pool.QueryRow(ctx, viewerSelectWith("t.last_used_at")+` JOIN api_tokens t ON t.user_id = u.id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.suspended_at IS NULL`, hash)

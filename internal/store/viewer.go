@@ -25,6 +25,9 @@ type dbViewer struct {
 	v      negotiation.Viewer
 	system bool
 	clock  func() time.Time
+	// unruled marks work that reads no table under the row-level rules
+	// (see outsideRowRules): the connection keeps whatever viewer it had.
+	unruled bool
 }
 
 type viewerKey struct{}
@@ -43,6 +46,16 @@ func WithViewer(ctx context.Context, v negotiation.Viewer, clock func() time.Tim
 // demonstration, administrative commands): it sees every row.
 func AsSystem(ctx context.Context) context.Context {
 	return context.WithValue(ctx, viewerKey{}, dbViewer{system: true})
+}
+
+// outsideRowRules returns a context for the store's own queries that read
+// no table under the row-level rules (users, parties, sessions, tokens):
+// taking a connection for them sets no viewer, so that identifying the
+// viewer of a request, before its viewer is known, does not cost two
+// changes of the connection's viewer (to the public's, then back). Only
+// for fixed queries of this package; never for content.
+func outsideRowRules(ctx context.Context) context.Context {
+	return context.WithValue(ctx, viewerKey{}, dbViewer{unruled: true})
 }
 
 // settings are the values of zerodraft.kind, .party, .audiences and .now
@@ -81,6 +94,9 @@ type connViewers struct{ last sync.Map } // *pgx.Conn → [4]string
 // taken from the pool (unless it was set to the same viewer last time), so
 // that no connection carries an earlier request's viewer into a later one.
 func (cv *connViewers) prepare(ctx context.Context, conn *pgx.Conn) (bool, error) {
+	if dv, ok := ctx.Value(viewerKey{}).(dbViewer); ok && dv.unruled {
+		return true, nil
+	}
 	s := settings(ctx)
 	if last, ok := cv.last.Load(conn); ok && last.([4]string) == s {
 		return true, nil
