@@ -31,14 +31,12 @@ type proposalRequest struct {
 }
 
 func (s *Server) apiCreateProposal(c echo.Context) error {
-	// Only the read check, not the whole document: this is the busiest
-	// write path in a negotiating session.
 	id, err := documentID(c)
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(c, actionRead, id); err != nil {
-		return err
+	if !viewer(c).SignedIn() {
+		return negotiation.Errorf(negotiation.EUnauthorized, "sign in to continue")
 	}
 	var req proposalRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -53,11 +51,20 @@ func (s *Server) apiCreateProposal(c echo.Context) error {
 
 // createProposal checks who acts for which party and hands the proposal to
 // the store, which checks base version, deadline and anchor atomically.
+// This is the busiest write of a negotiating session, so the document's
+// access facts are read in the store's transaction, and the authorisation
+// asked there, rather than in a query of their own.
 func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest) (negotiation.Proposal, error) {
-	if err := s.authorize(c, negotiation.Propose, docID); err != nil {
-		return negotiation.Proposal{}, err
-	}
 	v := viewer(c)
+	if err := negotiation.Authorize(v, negotiation.Propose, s.now()); err != nil {
+		// Refused whatever the document; but a document the viewer may
+		// not read is "not found", as on every path: the full check
+		// says which answer is due.
+		if derr := s.authorize(c, negotiation.Propose, docID); derr != nil {
+			return negotiation.Proposal{}, derr
+		}
+		return negotiation.Proposal{}, s.refused(c, negotiation.Propose, docID, err)
+	}
 	if req.OnBehalfOf == "" {
 		req.OnBehalfOf = v.PartyCode
 	}
@@ -85,9 +92,18 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 	if req.Draft {
 		p.Status = negotiation.Draft
 	}
-	return s.store.CreateProposal(c.Request().Context(), v.Actor(), store.NewProposal{
+	var refusal error
+	p, err = s.store.CreateProposal(c.Request().Context(), v.Actor(), store.NewProposal{
 		Proposal: p, UserID: v.UserID, PartyID: party.ID, Privileged: v.PartyKind == negotiation.PartySecretariat,
+		Authorize: func(d negotiation.DocumentAccess) error {
+			refusal = negotiation.AuthorizeDocument(v, negotiation.Propose, d, s.now())
+			return refusal
+		},
 	})
+	if refusal != nil || negotiation.ErrorCode(err) == negotiation.ENotFound {
+		return p, s.refused(c, negotiation.Propose, docID, err)
+	}
+	return p, err
 }
 
 // actingParty resolves on whose behalf the viewer acts: the named party

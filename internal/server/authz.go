@@ -19,28 +19,37 @@ const (
 // viewer may do action on document docID (0 for none). A denial to a
 // signed-in viewer is written to the audit trail.
 func (s *Server) authorize(c echo.Context, action negotiation.Action, docID int64) error {
-	v := viewer(c)
-	var err error
 	if docID == 0 {
-		err = negotiation.Authorize(v, action, s.now())
-	} else {
-		var d negotiation.DocumentAccess
-		if d, err = s.documentAccess(c, docID); err == nil {
-			err = negotiation.AuthorizeDocument(v, action, d, s.now())
-		} else if !v.SignedIn() && negotiation.ErrorCode(err) == negotiation.ENotFound {
-			// An anonymous visitor gets the same answer for a document
-			// that does not exist as for one that is not public.
+		return s.refused(c, action, docID, negotiation.Authorize(viewer(c), action, s.now()))
+	}
+	d, err := s.documentAccess(c, docID)
+	if err == nil {
+		err = negotiation.AuthorizeDocument(viewer(c), action, d, s.now())
+	}
+	return s.refused(c, action, docID, err)
+}
+
+// refused turns a refusal of action on document docID (0: the site) into
+// the answer: an anonymous visitor gets the same answer for a document
+// that does not exist as for one that is not public, and a refusal to a
+// signed-in viewer is written to the audit trail. nil stays nil.
+func (s *Server) refused(c echo.Context, action negotiation.Action, docID int64, err error) error {
+	if err == nil {
+		return nil
+	}
+	v := viewer(c)
+	if !v.SignedIn() {
+		if negotiation.ErrorCode(err) == negotiation.ENotFound {
 			err = negotiation.Errorf(negotiation.EUnauthorized, "sign in to continue")
 		}
+		return err
 	}
-	if err != nil && v.SignedIn() {
-		object := "document"
-		if docID == 0 {
-			object = "site"
-		}
-		if aerr := s.store.RecordDenial(c.Request().Context(), v.Actor(), string(action), object, strconv.FormatInt(docID, 10)); aerr != nil {
-			s.log.Error("audit a denial", "err", aerr)
-		}
+	object := "document"
+	if docID == 0 {
+		object = "site"
+	}
+	if aerr := s.store.RecordDenial(c.Request().Context(), v.Actor(), string(action), object, strconv.FormatInt(docID, 10)); aerr != nil {
+		s.log.Error("audit a denial", "err", aerr)
 	}
 	return err
 }

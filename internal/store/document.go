@@ -239,11 +239,18 @@ func version(ctx context.Context, q querier, docID int64, number int) (negotiati
 // an unknown document is "not found".
 func (s *Store) DocumentAccess(ctx context.Context, id int64) (negotiation.DocumentAccess, error) {
 	d := negotiation.DocumentAccess{ID: id}
-	err := s.pool.QueryRow(ctx, `SELECT d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from
-		FROM documents d LEFT JOIN adoptions ad ON ad.document_id = d.id WHERE d.id = $1`, id).
-		Scan(&d.ObserversConsulted, &d.Disclosure.Policy, &d.Disclosure.AdoptedAt, &d.Disclosure.FinalFrom)
+	err := s.pool.QueryRow(ctx, `SELECT `+documentAccessColumns+`
+		FROM documents d LEFT JOIN adoptions ad ON ad.document_id = d.id WHERE d.id = $1`, id).Scan(documentAccessFields(&d)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, negotiation.Errorf(negotiation.ENotFound, "document %d not found", id)
 	}
 	return d, err
+}
+
+// documentAccessColumns are what authorisation needs of a document d and
+// its adoption ad, in the order of documentAccessFields.
+const documentAccessColumns = `d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from`
+
+func documentAccessFields(d *negotiation.DocumentAccess) []any {
+	return []any{&d.ObserversConsulted, &d.Disclosure.Policy, &d.Disclosure.AdoptedAt, &d.Disclosure.FinalFrom}
 }

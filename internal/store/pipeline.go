@@ -16,8 +16,11 @@ import (
 // writes and the COMMIT together. The caller is answered only after the
 // COMMIT succeeded. The queries' callbacks (pgx.QueuedQuery's QueryRow,
 // Query, Exec) receive the results.
+//
+// The viewer is set for the transaction in the first trip too, rather than
+// on the connection in a round trip of its own when the pool hands it out.
 func (s *Store) inTwoTrips(ctx context.Context, read *pgx.Batch, decide func() (*pgx.Batch, error)) (err error) {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.pool.Acquire(outsideRowRules(ctx))
 	if err != nil {
 		return err
 	}
@@ -30,7 +33,9 @@ func (s *Store) inTwoTrips(ctx context.Context, read *pgx.Batch, decide func() (
 			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	first := &pgx.Batch{QueuedQueries: append([]*pgx.QueuedQuery{{SQL: "BEGIN"}}, read.QueuedQueries...)}
+	v := settings(ctx)
+	first := &pgx.Batch{QueuedQueries: append([]*pgx.QueuedQuery{{SQL: "BEGIN"},
+		{SQL: setViewerSQL, Arguments: []any{v[0], v[1], v[2], v[3], true}}}, read.QueuedQueries...)}
 	if err := conn.SendBatch(ctx, first).Close(); err != nil {
 		return frozenError(err)
 	}

@@ -20,6 +20,9 @@ type NewProposal struct {
 	PartyID int64
 	// Privileged submitters (the secretariat) may table after the deadline.
 	Privileged bool
+	// Authorize decides, on the document's access facts read in the
+	// transaction, whether the submitter may propose; its error refuses.
+	Authorize func(negotiation.DocumentAccess) error
 }
 
 // CreateProposal stores a proposal against its base version. In one
@@ -38,14 +41,16 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 	}
 	var deadline *time.Time
 	var base negotiation.Version
+	access := negotiation.DocumentAccess{ID: p.DocumentID}
 	found := false
 	read := &pgx.Batch{}
-	read.Queue(`SELECT d.tabling_deadline, v.number, v.label FROM documents d
+	read.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+` FROM documents d
 		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
+		LEFT JOIN adoptions ad ON ad.document_id = d.id
 		WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			found = true
-			if err := rows.Scan(&deadline, &base.Number, &base.Label); err != nil {
+			if err := rows.Scan(append([]any{&deadline, &base.Number, &base.Label}, documentAccessFields(&access)...)...); err != nil {
 				return err
 			}
 		}
@@ -60,6 +65,11 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 	err := s.inTwoTrips(ctx, read, func() (*pgx.Batch, error) {
 		if !found {
 			return nil, negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
+		}
+		if np.Authorize != nil {
+			if err := np.Authorize(access); err != nil {
+				return nil, err
+			}
 		}
 		if deadline != nil && !np.Privileged && time.Now().After(*deadline) {
 			return nil, negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",

@@ -102,14 +102,18 @@ func (cv *connViewers) prepare(ctx context.Context, conn *pgx.Conn) (bool, error
 		return true, nil
 	}
 	cv.last.Delete(conn)
-	_, err := conn.Exec(ctx, `SELECT set_config('zerodraft.kind', $1, false), set_config('zerodraft.party', $2, false),
-		set_config('zerodraft.audiences', $3, false), set_config('zerodraft.now', $4, false)`, s[0], s[1], s[2], s[3])
+	_, err := conn.Exec(ctx, setViewerSQL, s[0], s[1], s[2], s[3], false)
 	if err != nil {
 		return false, fmt.Errorf("set the viewer on a database connection: %w", err)
 	}
 	cv.last.Store(conn, s)
 	return true, nil
 }
+
+// setViewerSQL sets the viewer ($1-$4: settings), for the session or, with
+// $5 true, for the current transaction only.
+const setViewerSQL = `SELECT set_config('zerodraft.kind', $1, $5), set_config('zerodraft.party', $2, $5),
+	set_config('zerodraft.audiences', $3, $5), set_config('zerodraft.now', $4, $5)`
 
 // forget drops a closed connection.
 func (cv *connViewers) forget(conn *pgx.Conn) { cv.last.Delete(conn) }
