@@ -73,13 +73,23 @@ SELECT zd_visibility_refresh(id, disclosure) FROM documents;
 -- The same list as before, from the rows: the documents whose artefact one
 -- of the viewer's audiences sees now (named: in clear, not anonymised), and,
 -- for everything but the text itself, whose draft text it may read too.
-CREATE OR REPLACE FUNCTION zd_docs_now(artefact text, named boolean) RETURNS bigint[] LANGUAGE sql STABLE AS $$
-    SELECT coalesce(array_agg(DISTINCT v.document_id), '{}')
+-- In PL/pgSQL with one generic plan: a SQL function's body is planned
+-- again at every statement that calls it, which cost three times the
+-- lookup itself, and nearly every statement of the application calls it.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION zd_docs_now(artefact text, named boolean) RETURNS bigint[] LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    SELECT coalesce(array_agg(DISTINCT v.document_id), '{}') INTO ids
     FROM document_visibility v
     WHERE v.artefact = $1 AND v.audience = ANY (zd_audiences()) AND v.opens_at <= zd_now() AND NOT ($2 AND v.anonymised)
     AND ($1 IN ('text', 'final') OR EXISTS (SELECT 1 FROM document_visibility t
-        WHERE t.document_id = v.document_id AND t.artefact = 'text' AND t.audience = ANY (zd_audiences()) AND t.opens_at <= zd_now()))
-$$;
+        WHERE t.document_id = v.document_id AND t.artefact = 'text' AND t.audience = ANY (zd_audiences()) AND t.opens_at <= zd_now()));
+    RETURN ids;
+END $$;
+-- +goose StatementEnd
 
 -- Documents by the same list, remembered for the statement.
 DROP POLICY documents_read ON documents;

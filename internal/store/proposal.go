@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
@@ -41,26 +42,31 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 	}
 	var deadline *time.Time
 	var base negotiation.Version
+	var provisions []byte
 	access := negotiation.DocumentAccess{ID: p.DocumentID}
 	found := false
 	read := &pgx.Batch{}
-	read.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+` FROM documents d
+	// One statement: the row-level rules are judged once for all it reads.
+	// The provisions are those of the version the proposal names: if that
+	// is not the current one, the check below refuses it before they
+	// matter. The proposal's id is drawn here, so that the write needs no
+	// RETURNING, which the rules would judge again.
+	read.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+`,
+			(SELECT json_agg(json_build_object('key', key, 'number', number, 'kind', kind, 'label', label, 'text', text))
+				FROM provisions WHERE document_id = d.id AND version_number = $2 AND key = ANY ($3)),
+			nextval('proposals_id_seq'), now()
+		FROM documents d
 		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
 		LEFT JOIN adoptions ad ON ad.document_id = d.id
-		WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID).Query(func(rows pgx.Rows) error {
+		WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			found = true
-			if err := rows.Scan(append([]any{&deadline, &base.Number, &base.Label}, documentAccessFields(&access)...)...); err != nil {
+			dest := append([]any{&deadline, &base.Number, &base.Label}, documentAccessFields(&access)...)
+			if err := rows.Scan(append(dest, &provisions, &p.ID, &p.CreatedAt)...); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
-	})
-	// The provisions of the version the proposal names: if that is not the
-	// current one, the check below refuses it before they matter.
-	read.Queue(provisionsByKeySQL, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) (err error) {
-		base.Provisions, err = pgx.CollectRows(rows, scanProvisionByKey)
-		return err
 	})
 	err := s.inTwoTrips(ctx, read, func() (*pgx.Batch, error) {
 		if !found {
@@ -79,27 +85,30 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 			return nil, negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
 				p.BaseVersion, base.Number, base.Label, base.Number)
 		}
+		if provisions != nil {
+			if err := json.Unmarshal(provisions, &base.Provisions); err != nil {
+				return nil, err
+			}
+		}
 		if err := negotiation.CheckAnchor(p, base.Provisions); err != nil {
 			return nil, err
 		}
 		write := &pgx.Batch{}
-		queueInsertProposal(write, actor, np.PartyID, np.UserID, &p)
+		write.Queue(insertProposalSQL, insertProposalArgs(actor, np.PartyID, np.UserID, &p)...)
 		return write, nil
 	})
 	return p, err
 }
 
-// insertProposalSQL writes the proposal, its live-update event and its
-// audit event in one statement: submission is the busiest write of a
-// session, and each round trip to the database counts.
+// insertProposalSQL writes the proposal (its id drawn already), its
+// live-update event and its audit event in one statement.
 const insertProposalSQL = `WITH p AS (
-		INSERT INTO proposals (document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
-			justification, party_id, created_by, status)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at),
-	e AS (INSERT INTO document_events (document_id, kind, object_id, party_id) SELECT $1, 'proposal', id, $14 FROM p),
-	a AS (INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
-		SELECT $15, $16, 'proposal.create', 'proposal', id::text, $17 FROM p)
-	SELECT id, created_at FROM p`
+		INSERT INTO proposals (id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+			justification, party_id, created_by, status) OVERRIDING SYSTEM VALUE
+		VALUES ($18,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)),
+	e AS (INSERT INTO document_events (document_id, kind, object_id, party_id) VALUES ($1, 'proposal', $18, $14))
+	INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
+		VALUES ($15, $16, 'proposal.create', 'proposal', $18::bigint::text, $17)`
 
 // insertProposalArgs are insertProposalSQL's arguments for p.
 func insertProposalArgs(actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) []any {
@@ -109,14 +118,7 @@ func insertProposalArgs(actor negotiation.Actor, partyID, userID int64, p *negot
 	}
 	detail := map[string]any{"document_id": p.DocumentID, "kind": p.Kind, "key": p.Key, "status": p.Status}
 	return []any{p.DocumentID, p.BaseVersion, string(p.Kind), p.Key, p.Start, p.End, p.Quote, p.Text, p.Target,
-		p.Justification, partyID, userID, string(p.Status), eventParty, nullID(actor.UserID), actor.Name, detail}
-}
-
-// queueInsertProposal queues the write in a batch; it sets p's id and time.
-func queueInsertProposal(b *pgx.Batch, actor negotiation.Actor, partyID, userID int64, p *negotiation.Proposal) {
-	b.Queue(insertProposalSQL, insertProposalArgs(actor, partyID, userID, p)...).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&p.ID, &p.CreatedAt)
-	})
+		p.Justification, partyID, userID, string(p.Status), eventParty, nullID(actor.UserID), actor.Name, detail, p.ID}
 }
 
 // event writes a live-update row; private events (a delegation's drafts)
@@ -439,20 +441,16 @@ func anchoredProvisions(ctx context.Context, tx pgx.Tx, docID int64, keys ...str
 
 // provisionsByKey reads the named provisions of one version.
 func provisionsByKey(ctx context.Context, tx pgx.Tx, docID int64, number int, keys ...string) ([]negotiation.Provision, error) {
-	rows, err := tx.Query(ctx, provisionsByKeySQL, docID, number, keys)
+	rows, err := tx.Query(ctx, `SELECT key, number, kind, label, text FROM provisions
+		WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`, docID, number, keys)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, scanProvisionByKey)
-}
-
-const provisionsByKeySQL = `SELECT key, number, kind, label, text FROM provisions
-	WHERE document_id = $1 AND version_number = $2 AND key = ANY($3)`
-
-func scanProvisionByKey(r pgx.CollectableRow) (negotiation.Provision, error) {
-	var p negotiation.Provision
-	err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
-	return p, err
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (negotiation.Provision, error) {
+		var p negotiation.Provision
+		err := r.Scan(&p.Key, &p.Number, &p.Kind, &p.Label, &p.Text)
+		return p, err
+	})
 }
 
 // proposalHeader reads who proposed a proposal, on which document, and its
