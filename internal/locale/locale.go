@@ -23,6 +23,7 @@ type Catalog struct {
 	bundle    *i18n.Bundle
 	languages []Language
 	ids       map[string]map[string]bool // tag → message ids
+	matcher   language.Matcher           // over languages, made once at Load
 }
 
 // Load reads every *.json message file in dir of fsys. The file name ends
@@ -47,6 +48,11 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	if len(c.languages) == 0 {
 		return nil, fmt.Errorf("no message files in %s", dir)
 	}
+	tags := make([]language.Tag, 0, len(c.languages))
+	for _, l := range c.languages {
+		tags = append(tags, language.MustParse(l.Tag))
+	}
+	c.matcher = language.NewMatcher(tags)
 	return c, nil
 }
 
@@ -96,11 +102,6 @@ func (c *Catalog) IDs(tag string) map[string]bool { return c.ids[tag] }
 // Match picks the best UI language for the given preferences (a cookie
 // value, then the Accept-Language header).
 func (c *Catalog) Match(prefs ...string) string {
-	tags := make([]language.Tag, 0, len(c.languages))
-	for _, l := range c.languages {
-		tags = append(tags, language.MustParse(l.Tag))
-	}
-	m := language.NewMatcher(tags)
 	for _, p := range prefs {
 		if p == "" {
 			continue
@@ -109,7 +110,7 @@ func (c *Catalog) Match(prefs ...string) string {
 		if err != nil || len(want) == 0 {
 			continue
 		}
-		_, i, conf := m.Match(want...)
+		_, i, conf := c.matcher.Match(want...)
 		if conf != language.No {
 			return c.languages[i].Tag
 		}
