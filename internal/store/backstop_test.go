@@ -197,3 +197,47 @@ func TestBackstopEmbargoAndNoViewer(t *testing.T) {
 		t.Errorf("the application works as %q (%v), want %s", role, err, AppRole)
 	}
 }
+
+// TestBackstopFollowsAdoption checks that the database's copy of the
+// rules (document_visibility, kept by triggers) follows an adoption: the
+// final text opens to the public at the embargo set at adoption, to the
+// second, and not before the adoption itself.
+func TestBackstopFollowsAdoption(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	f := newBackstopFixture(t, s)
+	sys := AsSystem(context.Background())
+	closed, _ := negotiation.Preset(negotiation.PresetClosed)
+	if err := s.SetPolicy(sys, admin, f.doc, closed); err != nil {
+		t.Fatal(err)
+	}
+	adopted := time.Now().Add(-time.Hour).Truncate(time.Second)
+	release := adopted.Add(48 * time.Hour)
+	publicAt := func(at time.Time, query string) int {
+		t.Helper()
+		ctx := WithViewer(context.Background(), negotiation.Viewer{}, func() time.Time { return at })
+		var n int
+		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM (`+query+`) q`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := publicAt(release, `SELECT 1 FROM documents`); n != 0 {
+		t.Fatalf("before adoption the public sees %d documents of a closed negotiation", n)
+	}
+	if _, err := s.Adopt(sys, admin, f.doc, NewAdoption{Version: 1, Method: negotiation.ByConsensus, PublicFrom: &release}, adopted); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`SELECT 1 FROM documents`, `SELECT 1 FROM provisions`} {
+		if n := publicAt(release.Add(-time.Second), q); n != 0 {
+			t.Errorf("one second before the final text's release the public reads %d rows of %q", n, q)
+		}
+		if n := publicAt(release, q); n != 1 {
+			t.Errorf("at the release the public reads %d rows of %q, want 1", n, q)
+		}
+	}
+	// The negotiation's own artefacts stay closed.
+	if n := publicAt(release, `SELECT 1 FROM proposals`); n != 0 {
+		t.Errorf("after adoption the public reads %d proposals of a closed negotiation", n)
+	}
+}
