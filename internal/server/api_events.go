@@ -11,6 +11,7 @@ import (
 
 	"github.com/zerodraft/zerodraft/internal/live"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 // StartBackground runs the server's background work (the live-update
@@ -40,18 +41,18 @@ func (s *Server) apiEvents(c echo.Context) error {
 	w.Flush()
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
-	ctx := c.Request().Context()
+	st := &stream{c: c, base: c.Request().Context()}
 	for {
 		select {
-		case <-ctx.Done():
+		case <-st.base.Done():
 			return nil
 		case <-keepalive.C:
-			if !s.stillAllowed(c, d.ID) {
+			if !st.apply(s.checkStream(c, st.base, d.ID)) {
 				return nil
 			}
 			fmt.Fprint(w, ": keepalive\n\n")
 		case ev := <-events:
-			if !s.mayReceive(c, ev) {
+			if !s.mayReceive(st, ev) {
 				continue
 			}
 			buf, _ := json.Marshal(ev)
@@ -64,20 +65,25 @@ func (s *Server) apiEvents(c echo.Context) error {
 // mayReceive applies the read check to one event: private events (a
 // delegation's drafts) go to that delegation only, and the rest only to
 // viewers whom the document's rules show the artefact the event is about.
-func (s *Server) mayReceive(c echo.Context, ev live.Event) bool {
-	v := viewer(c)
+// The viewer and the rules are read again first (a session or token may
+// have been revoked, the rules changed, since the stream opened).
+func (s *Server) mayReceive(st *stream, ev live.Event) bool {
+	if ev.PartyID != 0 && ev.PartyID != viewer(st.c).PartyID {
+		return false
+	}
+	if !st.apply(s.sharedCheck(st, ev)) {
+		return false
+	}
+	v := viewer(st.c)
 	if ev.PartyID != 0 && ev.PartyID != v.PartyID {
 		return false
 	}
-	if !s.stillAllowed(c, ev.DocumentID) {
-		return false
-	}
-	d, err := s.documentAccess(c, ev.DocumentID)
+	d, err := s.documentAccess(st.c, ev.DocumentID)
 	if err != nil {
 		return false
 	}
 	if ev.Kind == "comment" {
-		ca, err := s.eventComment(c.Request().Context(), ev.ObjectID)
+		ca, err := s.eventComment(st.c.Request().Context(), ev.ObjectID)
 		if err != nil {
 			return false
 		}
@@ -116,13 +122,91 @@ func (s *Server) eventComment(ctx context.Context, id int64) (negotiation.Commen
 	return ca, err
 }
 
-// stillAllowed re-reads the viewer (session or token may have been revoked
-// since the stream opened) and the document's rules (they may have
-// changed), and asks the authorisation check again.
-func (s *Server) stillAllowed(c echo.Context, docID int64) bool {
-	if err := s.identify(func(echo.Context) error { return nil })(c); err != nil {
+// stream is one open event stream: its request's context, kept from the
+// start so that setting the viewer again for each event does not stack
+// contexts for as long as the stream stays open.
+type stream struct {
+	c    echo.Context
+	base context.Context
+}
+
+// streamCheck is what checking a stream's sender again found: who the
+// credential belongs to now and the document's access facts, if the
+// sender may still read the document.
+type streamCheck struct {
+	v       negotiation.Viewer
+	d       negotiation.DocumentAccess
+	allowed bool
+	// transient: the check failed for a reason other than a refusal (the
+	// database did not answer); it is not shared with later streams.
+	transient bool
+}
+
+// streamKey names one check: a sender's credential (hashed), a document
+// and the event that asked.
+type streamKey struct {
+	credential string
+	doc, event int64
+}
+
+// apply makes a check's viewer and access facts the stream's own, and
+// says whether the stream may go on.
+func (st *stream) apply(chk streamCheck) bool {
+	if !chk.allowed {
 		return false
 	}
-	c.Set(accessKey(docID), nil)
-	return s.authorize(c, actionRead, docID) == nil
+	st.c.Set("viewer", chk.v)
+	st.c.Set(accessKey(chk.d.ID), chk.d)
+	st.c.SetRequest(st.c.Request().WithContext(store.WithViewer(st.base, chk.v, nil)))
+	return true
+}
+
+// sharedCheck is checkStream, asked once per sender, document and event:
+// every stream on a document receives each event at the same moment, and
+// a thousand streams of one delegation's screen would otherwise make a
+// thousand times the same two queries. The next event asks again, so a
+// revocation or a change of rules takes effect from the next event on.
+func (s *Server) sharedCheck(st *stream, ev live.Event) streamCheck {
+	key := streamKey{credential: s.credential(st.c), doc: ev.DocumentID, event: ev.ID}
+	if chk, ok := s.streamChecks.get(key); ok {
+		return chk
+	}
+	flight := fmt.Sprintf("%x/%d/%d", key.credential, key.doc, key.event)
+	chk, _, _ := s.streamFlight.Do(flight, func() (any, error) {
+		// Other streams wait for this answer: it must not end when the
+		// stream that asked first closes.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(st.base), 10*time.Second)
+		defer cancel()
+		chk := s.checkStream(st.c, ctx, ev.DocumentID)
+		if !chk.transient {
+			s.streamChecks.put(key, chk)
+		}
+		return chk, nil
+	})
+	return chk.(streamCheck)
+}
+
+// checkStream reads the sender of a stream's request again (session or
+// token may have been revoked since the stream opened) and the document's
+// rules (they may have changed), and asks the authorisation check again.
+// A refusal to a signed-in sender is written to the audit trail.
+func (s *Server) checkStream(c echo.Context, base context.Context, docID int64) streamCheck {
+	v, err := s.requestViewer(c, base)
+	if err != nil {
+		return streamCheck{transient: negotiation.ErrorCode(err) == negotiation.EInternal}
+	}
+	ctx := store.WithViewer(base, v, nil)
+	d, err := s.store.DocumentAccess(ctx, docID)
+	if err == nil {
+		err = negotiation.AuthorizeDocument(v, actionRead, d, s.now())
+	}
+	if err != nil {
+		if v.SignedIn() {
+			if aerr := s.store.RecordDenial(ctx, v.Actor(), string(actionRead), "document", fmt.Sprint(docID)); aerr != nil {
+				s.log.Error("audit a denial", "err", aerr)
+			}
+		}
+		return streamCheck{transient: negotiation.ErrorCode(err) == negotiation.EInternal}
+	}
+	return streamCheck{v: v, d: d, allowed: true}
 }

@@ -1,41 +1,38 @@
 package server
 
-import (
-	"sync"
+import "sync"
 
-	"github.com/zerodraft/zerodraft/internal/negotiation"
-)
-
-// recentComments remembers the last few comments that live events named,
-// so that the streams of one document share one lookup per event.
-type recentComments struct {
+// recent remembers the last few answers to a question that many live
+// streams ask at the same moment (about the same event), so that they
+// share one lookup. The oldest answer goes when the limit is reached.
+type recent[K comparable, V any] struct {
 	mu    sync.Mutex
-	byID  map[int64]negotiation.CommentAccess
-	order []int64
+	byKey map[K]V
+	order []K
+	limit int
 }
 
-const recentCommentsKept = 1024
-
-func (r *recentComments) get(id int64) (negotiation.CommentAccess, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ca, ok := r.byID[id]
-	return ca, ok
+func newRecent[K comparable, V any](limit int) *recent[K, V] {
+	return &recent[K, V]{byKey: map[K]V{}, limit: limit}
 }
 
-func (r *recentComments) put(id int64, ca negotiation.CommentAccess) {
+func (r *recent[K, V]) get(k K) (V, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.byID == nil {
-		r.byID = map[int64]negotiation.CommentAccess{}
-	}
-	if _, ok := r.byID[id]; ok {
+	v, ok := r.byKey[k]
+	return v, ok
+}
+
+func (r *recent[K, V]) put(k K, v V) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.byKey[k]; ok {
 		return
 	}
-	if len(r.order) >= recentCommentsKept {
-		delete(r.byID, r.order[0])
+	if len(r.order) >= r.limit {
+		delete(r.byKey, r.order[0])
 		r.order = r.order[1:]
 	}
-	r.byID[id] = ca
-	r.order = append(r.order, id)
+	r.byKey[k] = v
+	r.order = append(r.order, k)
 }

@@ -5,6 +5,8 @@
 package server
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"context"
 	"log/slog"
 	"net/http"
@@ -39,8 +41,11 @@ type Server struct {
 	now      func() time.Time
 	hub      *live.Hub
 	diffs    *diffCache
-	// recentComments serves the live streams' checks of comment events.
-	recentComments recentComments
+	// The live streams' shared checks (api_events.go): the comment an
+	// event names, and each credential's right to the event's document.
+	recentComments *recent[int64, negotiation.CommentAccess]
+	streamChecks   *recent[streamKey, streamCheck]
+	streamFlight   singleflight.Group
 	// silenceMin is the shortest silence procedure allowed.
 	silenceMin time.Duration
 }
@@ -79,7 +84,8 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
-		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(4 << 20)}
+		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(4 << 20),
+		recentComments: newRecent[int64, negotiation.CommentAccess](1024), streamChecks: newRecent[streamKey, streamCheck](4096)}
 	s.silenceMin = o.SilenceMin
 	if s.silenceMin <= 0 {
 		s.silenceMin = negotiation.DefaultSilenceMin

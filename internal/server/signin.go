@@ -77,29 +77,47 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 // outright; a stale cookie just leaves the visitor anonymous.
 func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var v negotiation.Viewer
-		ctx := c.Request().Context()
-		if h := c.Request().Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				return negotiation.Errorf(negotiation.EUnauthorized, "the Authorization header must be \"Bearer <token>\"")
-			}
-			var err error
-			if v, err = s.store.ViewerByToken(ctx, auth.Hash(strings.TrimSpace(token))); err != nil {
-				return err
-			}
-		} else if ck, err := c.Cookie(s.sessionCookie()); err == nil && ck.Value != "" {
-			if got, err := s.store.ViewerBySession(ctx, auth.Hash(ck.Value), s.sessions.idle); err == nil {
-				v = got
-			} else if negotiation.ErrorCode(err) != negotiation.EUnauthorized {
-				return err
-			}
+		v, err := s.requestViewer(c, c.Request().Context())
+		if err != nil {
+			return err
 		}
 		c.Set("viewer", v)
 		// The database's row-level rules see the same viewer.
-		c.SetRequest(c.Request().WithContext(store.WithViewer(ctx, v, nil)))
+		c.SetRequest(c.Request().WithContext(store.WithViewer(c.Request().Context(), v, nil)))
 		return next(c)
 	}
+}
+
+// requestViewer reads who sent the request: the owner of its API token or
+// of its session cookie; nobody (the public) without either.
+func (s *Server) requestViewer(c echo.Context, ctx context.Context) (negotiation.Viewer, error) {
+	if h := c.Request().Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return negotiation.Viewer{}, negotiation.Errorf(negotiation.EUnauthorized, "the Authorization header must be \"Bearer <token>\"")
+		}
+		return s.store.ViewerByToken(ctx, auth.Hash(strings.TrimSpace(token)))
+	}
+	if ck, err := c.Cookie(s.sessionCookie()); err == nil && ck.Value != "" {
+		v, err := s.store.ViewerBySession(ctx, auth.Hash(ck.Value), s.sessions.idle)
+		if err == nil || negotiation.ErrorCode(err) != negotiation.EUnauthorized {
+			return v, err
+		}
+	}
+	return negotiation.Viewer{}, nil
+}
+
+// credential is what identifies the request's sender (its Authorization
+// header or session cookie), hashed: the key under which live streams of
+// the same sender share their checks.
+func (s *Server) credential(c echo.Context) string {
+	raw := c.Request().Header.Get("Authorization")
+	if raw == "" {
+		if ck, err := c.Cookie(s.sessionCookie()); err == nil {
+			raw = "cookie " + ck.Value
+		}
+	}
+	return string(auth.Hash(raw))
 }
 
 func viewer(c echo.Context) negotiation.Viewer {
