@@ -718,3 +718,36 @@ func TestCommentFormKeepsTextOnRefusal(t *testing.T) {
 		t.Errorf("accepted comment: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 }
+
+// TestCommentExportFailureIsShown checks that an export that fails says so
+// on its status: the database refuses the read the export needs, and the
+// status shows the failed try and that it will be tried again.
+func TestCommentExportFailureIsShown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.startJobs()
+	c := e.createDoc("A/COM/EXPFAIL", zeroDraft)
+	doc := fmt.Sprintf("/api/v1/documents/%d", c.ID)
+	e.comment(doc, map[string]any{"body": "a comment to export"})
+	// This test's own database: the application may no longer read the
+	// comments' attachments, which every export lists.
+	if _, err := e.store.Pool().Exec(store.AsSystem(context.Background()), `RESET ROLE; REVOKE SELECT ON comment_attachments FROM `+store.AppRole+`; SET ROLE `+store.AppRole); err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Status    string
+		Error     string
+		StatusURL string `json:"status_url"`
+	}
+	if status, raw := e.call("POST", doc+"/comments/exports", map[string]string{"format": "csv"}, &st); status != 202 {
+		t.Fatalf("start export: %d %s", status, raw)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for st.Error == "" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		e.call("GET", st.StatusURL, nil, &st)
+	}
+	if st.Status != "queued" || !strings.Contains(st.Error, "try 1 of 5 failed") || !strings.Contains(st.Error, "permission denied") {
+		t.Fatalf("status after a failed try: %+v", st)
+	}
+}

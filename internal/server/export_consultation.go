@@ -50,6 +50,9 @@ func exportJSON(e store.CommentExport) map[string]any {
 	if e.Status == "done" {
 		out["download"] = base + "/file"
 	}
+	if e.Error != "" {
+		out["error"] = e.Error // a failed try, or why the export failed
+	}
 	return out
 }
 

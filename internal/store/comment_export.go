@@ -64,7 +64,7 @@ func (s *Store) StartCommentExport(ctx context.Context, actor negotiation.Actor,
 		if err != nil {
 			return err
 		}
-		if _, err := s.jobs.InsertTx(ctx, tx, commentExportArgs{ExportID: e.ID}, nil); err != nil {
+		if _, err := s.jobs.InsertTx(ctx, tx, commentExportArgs{ExportID: e.ID}, &river.InsertOpts{MaxAttempts: exportAttempts}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "comments.export", "document", strconv.FormatInt(docID, 10), map[string]any{"export": e.ID, "format": format})
@@ -168,9 +168,37 @@ func csvSafe(s string) string {
 	return s
 }
 
-// Work writes the export batch by batch, recording progress after each,
-// then stores the file and completes the job in one transaction.
+// exportAttempts bounds the tries of one export: a failure that survives
+// five tries (over about a minute of River's backoff) is not passing.
+const exportAttempts = 5
+
+// Work writes the export; a failed try is recorded on the export, so that
+// the secretariat sees it is being tried again, or that it failed.
 func (w *commentExportWorker) Work(ctx context.Context, job *river.Job[commentExportArgs]) error {
+	err := w.write(ctx, job)
+	if err != nil {
+		w.s.recordExportFailure(AsSystem(context.WithoutCancel(ctx)), job.Args.ExportID, job.Attempt, job.MaxAttempts, err)
+	}
+	return err
+}
+
+// recordExportFailure notes a failed try of an export: queued again with
+// the reason while tries remain, failed for good after the last.
+func (s *Store) recordExportFailure(ctx context.Context, exportID int64, attempt, maxAttempts int, cause error) {
+	status, msg := "queued", fmt.Sprintf("try %d of %d failed (%v); it will be tried again", attempt, maxAttempts, cause)
+	if attempt >= maxAttempts {
+		status, msg = "failed", fmt.Sprintf("the export failed after %d tries: %v", attempt, cause)
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE comment_exports SET status = $2, error = $3,
+		finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1 AND status <> 'done'`, exportID, status, msg)
+	if err != nil {
+		s.log.Error("record a failed export", "export", exportID, "err", err)
+	}
+}
+
+// write writes the export batch by batch, recording progress after each,
+// then stores the file and completes the job in one transaction.
+func (w *commentExportWorker) write(ctx context.Context, job *river.Job[commentExportArgs]) error {
 	// The secretariat asked for it; the job runs with no viewer of its own.
 	ctx = AsSystem(ctx)
 	s := w.s
