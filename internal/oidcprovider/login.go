@@ -38,26 +38,42 @@ const maxLoginForm = 16 << 10
 // then for twice as long after each further 5, up to a day.
 var lockout = store.LockoutPolicy{Threshold: 5, Duration: 15 * time.Minute, Max: 24 * time.Hour}
 
-// Messages of the login page. errSignIn is the same whether the account
-// does not exist, the password is wrong, or the account is locked or
-// disabled, so that the page tells nobody which addresses have accounts.
-var (
-	errSignIn = negotiation.Errorf(negotiation.EUnauthorized,
-		"The email address or the password is wrong, or the account is locked for a while after too many failed attempts.")
-	msgThrottled = "Too many sign-in attempts from your network. Wait a few minutes and try again."
-	msgCSRF      = "The sign-in form has expired. Go back to zerodraft and sign in again."
-	msgGone      = "This sign-in link has expired or was used already. Go back to zerodraft and sign in again."
-)
+// errSignIn is the same whether the account does not exist, the password
+// is wrong, or the account is locked or disabled, so that the page tells
+// nobody which addresses have accounts.
+var errSignIn = negotiation.Errorf(negotiation.EUnauthorized, "%s", englishTexts["login.wrong"])
+
+// englishTexts are the login page's texts when the provider is given no
+// Localize (the application gives its catalogs, web/i18n/signin.*.json,
+// which hold the same English).
+var englishTexts = map[string]string{
+	"login.title":         "Sign in to zerodraft",
+	"login.titleshort":    "Sign in",
+	"login.email":         "Email address",
+	"login.password":      "Password",
+	"login.submit":        "Sign in",
+	"login.back":          "Back to zerodraft",
+	"login.wrong":         "The email address or the password is wrong, or the account is locked for a while after too many failed attempts.",
+	"login.throttled":     "Too many sign-in attempts from your network. Wait a few minutes and try again.",
+	"login.expired":       "The sign-in form has expired. Go back to zerodraft and sign in again.",
+	"login.gone":          "This sign-in link has expired or was used already. Go back to zerodraft and sign in again.",
+	"login.failed":        "Signing in failed on our side. Try again in a moment; if it keeps failing, tell the secretariat.",
+	"login.signedout":     "Signed out",
+	"login.signedouttext": "You have signed out of zerodraft.",
+}
 
 //go:embed login.html
 var loginHTML string
 
 var pageTemplate = template.Must(template.New("login").Parse(loginHTML))
 
-// page is what login.html shows.
+// page is what login.html shows. Title and Message are message ids.
 type page struct {
 	Title     string
 	Message   string
+	Lang      string
+	Style     string
+	Text      func(id string) string
 	Form      bool
 	Action    string
 	RequestID string
@@ -73,7 +89,7 @@ func (p *Provider) loginPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, p.form(w, r, id, "", ""))
+	p.render(w, r, http.StatusOK, p.form(w, r, id, "", ""))
 }
 
 // login checks the submitted credentials and, when they are right, answers
@@ -81,7 +97,7 @@ func (p *Provider) loginPage(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxLoginForm)
 	if err := r.ParseForm(); err != nil {
-		p.render(w, http.StatusBadRequest, page{Title: "Sign in", Message: msgCSRF, Home: p.home})
+		p.render(w, r, http.StatusBadRequest, page{Title: "login.titleshort", Message: "login.expired", Home: p.home})
 		return
 	}
 	id := r.PostForm.Get(loginParamRequest)
@@ -89,11 +105,11 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	if !p.throttle.take(client) {
 		p.log.Warn("sign-in throttled", "client", client)
 		w.Header().Set("Retry-After", "60")
-		p.render(w, http.StatusTooManyRequests, page{Title: "Sign in", Message: msgThrottled, Home: p.home})
+		p.render(w, r, http.StatusTooManyRequests, page{Title: "login.titleshort", Message: "login.throttled", Home: p.home})
 		return
 	}
 	if !p.validCSRF(r, id) {
-		p.render(w, http.StatusForbidden, page{Title: "Sign in", Message: msgCSRF, Home: p.home})
+		p.render(w, r, http.StatusForbidden, page{Title: "login.titleshort", Message: "login.expired", Home: p.home})
 		return
 	}
 	if _, err := p.store.PendingOIDCAuthRequest(r.Context(), id); err != nil {
@@ -104,7 +120,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	accountID, err := p.authenticate(r.Context(), email, r.PostForm.Get("password"))
 	if errors.Is(err, errSignIn) {
 		p.log.Info("sign-in failed", "client", client)
-		p.render(w, http.StatusUnauthorized, p.form(w, r, id, email, errSignIn.Message))
+		p.render(w, r, http.StatusUnauthorized, p.form(w, r, id, email, "login.wrong"))
 		return
 	}
 	if err != nil {
@@ -169,7 +185,7 @@ func (p *Provider) form(w http.ResponseWriter, r *http.Request, id, email, messa
 		})
 	}
 	return page{
-		Title:     "Sign in to zerodraft",
+		Title:     "login.title",
 		Message:   message,
 		Form:      true,
 		Action:    p.prefix + loginPath,
@@ -198,8 +214,8 @@ func (p *Provider) csrfToken(seed, id string) string {
 
 // loggedOut is where end_session sends the browser when the client named
 // no post-logout redirect URI.
-func (p *Provider) loggedOut(w http.ResponseWriter, _ *http.Request) {
-	p.render(w, http.StatusOK, page{Title: "Signed out", Message: "You have signed out of zerodraft.", Home: p.home})
+func (p *Provider) loggedOut(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, page{Title: "login.signedout", Message: "login.signedouttext", Home: p.home})
 }
 
 // fail shows an error page: the message of a known error, a generic one
@@ -207,25 +223,36 @@ func (p *Provider) loggedOut(w http.ResponseWriter, _ *http.Request) {
 func (p *Provider) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch negotiation.ErrorCode(err) {
 	case negotiation.ENotFound:
-		p.render(w, http.StatusNotFound, page{Title: "Sign in", Message: msgGone, Home: p.home})
+		p.render(w, r, http.StatusNotFound, page{Title: "login.titleshort", Message: "login.gone", Home: p.home})
 	default:
 		p.log.Error("oidc provider login", "path", r.URL.Path, "err", err)
-		p.render(w, http.StatusInternalServerError,
-			page{Title: "Sign in", Message: negotiation.ErrorMessage(err), Home: p.home})
+		p.render(w, r, http.StatusInternalServerError, page{Title: "login.titleshort", Message: "login.failed", Home: p.home})
 	}
 }
 
-// render writes a page with headers that keep it out of caches and frames,
-// allow no script, style or other resource at all, and let the form post
-// only to this site. They replace the site's own CSP, which is laxer.
-func (p *Provider) render(w http.ResponseWriter, status int, pg page) {
+// render writes a page, in the request's language, with headers that keep
+// it out of caches and frames, allow no script and no resource but the
+// site's own stylesheet, and let the form post only to this site. They
+// replace the site's own CSP, which is laxer.
+func (p *Provider) render(w http.ResponseWriter, r *http.Request, status int, pg page) {
+	pg.Lang, pg.Text = "en", func(id string) string { return englishTexts[id] }
+	if p.localize != nil {
+		lang, text := p.localize(r)
+		pg.Lang, pg.Text = lang, func(id string) string {
+			if t := text(id); t != "" && t != id {
+				return t
+			}
+			return englishTexts[id]
+		}
+	}
+	pg.Style = p.stylesheet
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	if err := pageTemplate.Execute(w, pg); err != nil {
 		p.log.Error("oidc provider page", "err", err)

@@ -82,6 +82,12 @@ type Options struct {
 	// is believed when throttling sign-in attempts by client address. When
 	// empty, only the TCP peer address counts.
 	TrustedProxies []netip.Prefix
+	// Localize, when set, gives a request's language and the texts of the
+	// login page in it (message ids "login.*"); English otherwise.
+	Localize func(r *http.Request) (lang string, text func(id string) string)
+	// Stylesheet is the address, on the same site, of a stylesheet for the
+	// login page; none when empty.
+	Stylesheet string
 }
 
 // Provider is the built-in OpenID Provider. It is safe for concurrent use.
@@ -97,6 +103,9 @@ type Provider struct {
 	throttle *throttle
 	trusted  []netip.Prefix
 	handler  http.Handler
+	// The login page's language and look (Options.Localize, .Stylesheet).
+	localize   func(r *http.Request) (string, func(string) string)
+	stylesheet string
 }
 
 // New loads the provider's secrets from the store, making them on first
@@ -121,8 +130,10 @@ func New(ctx context.Context, o Options) (*Provider, error) {
 		return nil, err
 	}
 	p := &Provider{
-		store: o.Store,
-		log:   o.Logger,
+		store:      o.Store,
+		log:        o.Logger,
+		localize:   o.Localize,
+		stylesheet: o.Stylesheet,
 		client: &client{
 			id:                     ClientID,
 			secret:                 sec.ClientSecret,

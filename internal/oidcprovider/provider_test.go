@@ -388,7 +388,7 @@ func TestThrottlingUsesThePeerAddress(t *testing.T) {
 	}
 	// A forged X-Forwarded-For does not make a new client.
 	resp, body := f.submit(testEmail, testPassword, "X-Forwarded-For", "203.0.113.7")
-	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, msgThrottled) {
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, englishTexts["login.throttled"]) {
 		t.Errorf("attempt over the limit: status %d at %s:\n%s", resp.StatusCode, resp.Request.URL, body)
 	}
 }

@@ -44,12 +44,8 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 // locale picks the UI language from the "lang" cookie, then Accept-Language.
 func (s *Server) locale(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var pref string
-		if ck, err := c.Cookie("lang"); err == nil {
-			pref = ck.Value
-		}
-		tag := s.catalog.Match(pref, c.Request().Header.Get("Accept-Language"))
-		c.Set("tr", s.catalog.For(tag))
+		_, tr := s.requestLanguage(c.Request())
+		c.Set("tr", tr)
 		return next(c)
 	}
 }

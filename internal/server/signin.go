@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/zerodraft/zerodraft/internal/auth"
+	"github.com/zerodraft/zerodraft/internal/locale"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 	"github.com/zerodraft/zerodraft/internal/oidcprovider"
 	"github.com/zerodraft/zerodraft/internal/store"
@@ -27,6 +28,8 @@ func (s *Server) setUpSignIn(ctx context.Context, o Options) error {
 			Issuer: s.baseURL + "/oidc", Store: s.store, Logger: s.log,
 			RedirectURIs: []string{rpo.RedirectURL}, PostLogoutRedirectURIs: []string{s.baseURL + "/"},
 			AllowInsecure: !s.secure,
+			Localize:      s.loginLanguage,
+			Stylesheet:    view{static: s.pages.staticHash}.Static("app.css"),
 		})
 		if err != nil {
 			return err
@@ -118,6 +121,25 @@ func (s *Server) credential(c echo.Context) string {
 		}
 	}
 	return string(auth.Hash(raw))
+}
+
+// loginLanguage gives the built-in provider's login page the language the
+// site's pages use for the same browser (its language cookie, then its
+// Accept-Language) and the texts in it.
+func (s *Server) loginLanguage(r *http.Request) (string, func(string) string) {
+	tag, tr := s.requestLanguage(r)
+	return tag, func(id string) string { return tr.T(id) }
+}
+
+// requestLanguage is the UI language for a request: its language cookie,
+// then its Accept-Language.
+func (s *Server) requestLanguage(r *http.Request) (string, locale.Translator) {
+	var pref string
+	if ck, err := r.Cookie("lang"); err == nil {
+		pref = ck.Value
+	}
+	tag := s.catalog.Match(pref, r.Header.Get("Accept-Language"))
+	return tag, s.catalog.For(tag)
 }
 
 func viewer(c echo.Context) negotiation.Viewer {

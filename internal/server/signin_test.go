@@ -352,3 +352,40 @@ func TestCSRFAndSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginPageSpeaksTheSiteLanguage checks the built-in provider's login
+// page: in the language the site uses for the browser (its language
+// cookie), with the site's stylesheet, which its CSP allows, and a wrong
+// password answered in that language too.
+func TestLoginPageSpeaksTheSiteLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.account("FRA", negotiation.PartyState, "fra@example.org", "correct horse battery staple")
+	b := e.browser()
+	site, _ := url.Parse(e.url)
+	b.client.Jar.SetCookies(site, []*http.Cookie{{Name: "lang", Value: "zh-Hans", Path: "/"}})
+	resp, page := b.get("/auth/login?next=/")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Request.URL.Path, "/oidc/") {
+		t.Fatalf("login page: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	for _, want := range []string{`<html lang="zh-Hans">`, "登录 zerodraft", "电子邮件地址", "密码", `<link rel="stylesheet" href="/static/`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("login page lacks %q:\n%s", want, page)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self'") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("login page CSP %q", csp)
+	}
+	m := regexp.MustCompile(`href="(/static/[^"]+)"`).FindStringSubmatch(page)
+	if css, _ := b.get(m[1]); css.StatusCode != http.StatusOK || !strings.HasPrefix(css.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("the login page's stylesheet: %d %s", css.StatusCode, css.Header.Get("Content-Type"))
+	}
+	form := url.Values{"email": {"fra@example.org"}, "password": {"wrong password"}}
+	for _, h := range hidden.FindAllStringSubmatch(page, -1) {
+		form.Set(h[1], htmlUnescape(h[2]))
+	}
+	action, _ := resp.Request.URL.Parse(htmlUnescape(formAction.FindStringSubmatch(page)[1]))
+	if resp, page := b.post(action.String(), form); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "电子邮件地址或密码有误") {
+		t.Errorf("wrong password: %d\n%s", resp.StatusCode, page)
+	}
+}
