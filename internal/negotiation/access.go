@@ -43,6 +43,7 @@ const (
 	Translate           Action = "translation.set"     // add the adopted text in another language
 	ExplainPosition     Action = "explanation.create"  // a party's explanation of position after adoption
 	ExportComments      Action = "comments.export"     // export all comments of a document, hidden ones included
+	ReadAudit           Action = "audit.read"          // read and export a document's audit trail
 )
 
 // DocumentAccess is what the authorisation check needs to know of one
@@ -178,7 +179,7 @@ func Authorize(v Viewer, action Action, now time.Time) error {
 			return nil
 		}
 		return Errorf(EForbidden, "only the secretariat runs silence procedures, adopts and publishes texts")
-	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus, ManageConsultation:
+	case CreateDocument, CreateVersion, ManageParties, ManageUsers, ManageAccreditation, IssueRevision, SetDeadlines, SetProvisionStatus, ManageConsultation, ReadAudit:
 		if v.isSecretariat() {
 			return nil
 		}

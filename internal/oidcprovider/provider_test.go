@@ -366,7 +366,7 @@ func TestFailedAttemptsLockTheAccount(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, errSignIn.Message) {
 		t.Errorf("right password while locked: status %d at %s:\n%s", resp.StatusCode, resp.Request.URL, body)
 	}
-	events, err := e.store.AuditTrail(context.Background(), "local_account", strconv.FormatInt(e.account, 10))
+	events, err := e.store.AuditTrail(store.AsSystem(context.Background()), "local_account", strconv.FormatInt(e.account, 10))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -194,7 +194,7 @@ func TestDecideAccreditation(t *testing.T) {
 	if v.AccreditedUntil == nil || !v.AccreditedUntil.Equal(until) || !v.Accredited(time.Now()) {
 		t.Errorf("AccreditedUntil = %v, want %v", v.AccreditedUntil, until)
 	}
-	trail, _ := e.store.AuditTrail(ctx, "accreditation", fmt.Sprint(ciel.ID))
+	trail, _ := e.store.AuditTrail(store.AsSystem(ctx), "accreditation", fmt.Sprint(ciel.ID))
 	if len(trail) != 2 || trail[0].Action != "accreditation.apply" || trail[1].Action != "accreditation.approve" {
 		t.Errorf("audit trail of the application: %+v", trail)
 	}

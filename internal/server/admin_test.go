@@ -11,6 +11,7 @@ import (
 
 	"github.com/zerodraft/zerodraft/internal/auth"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 func TestSecretariatPagesRefuseOthers(t *testing.T) {
@@ -157,7 +158,7 @@ func TestLinkAndSuspendUsers(t *testing.T) {
 	if got := e.apiStatus(token); got != http.StatusUnauthorized {
 		t.Errorf("suspended user's token: %d, want 401", got)
 	}
-	trail, err := e.store.AuditTrail(ctx, "user", fmt.Sprint(waiting.ID))
+	trail, err := e.store.AuditTrail(store.AsSystem(ctx), "user", fmt.Sprint(waiting.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

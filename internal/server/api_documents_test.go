@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 const zeroDraft = `The General Assembly,
@@ -332,7 +333,7 @@ func TestAuditTrail(t *testing.T) {
 	e := newEnv(t)
 	c := e.createDoc("A/AUD/1", zeroDraft)
 	e.call("POST", fmt.Sprintf("/api/v1/documents/%d/versions", c.ID), map[string]any{"text": zeroDraft + "\n\n4. Decides to remain seized."}, nil)
-	events, err := e.store.AuditTrail(t.Context(), "document", fmt.Sprint(c.ID))
+	events, err := e.store.AuditTrail(store.AsSystem(t.Context()), "document", fmt.Sprint(c.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

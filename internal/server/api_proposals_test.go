@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 type proposalList struct {
@@ -69,7 +70,7 @@ func TestProposals(t *testing.T) {
 		t.Fatalf("proposals = %d, want both", len(list.Proposals))
 	}
 	for _, id := range ids {
-		events, err := e.store.AuditTrail(t.Context(), "proposal", fmt.Sprint(id))
+		events, err := e.store.AuditTrail(store.AsSystem(t.Context()), "proposal", fmt.Sprint(id))
 		if err != nil || len(events) != 1 || events[0].Action != "proposal.create" || events[0].Actor == "" {
 			t.Errorf("audit of proposal %d = %+v %v", id, events, err)
 		}

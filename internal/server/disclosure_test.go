@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
+	"github.com/zerodraft/zerodraft/internal/store"
 )
 
 // TestPolicyAPI checks GET/PUT /api/v1/documents/{id}/policy: presets,
@@ -67,7 +68,7 @@ func TestPolicyAPI(t *testing.T) {
 	if status, _ := ngo.call("GET", path, nil, nil); status != http.StatusForbidden {
 		t.Errorf("an observer read the policy: %d, want 403", status)
 	}
-	trail, err := e.store.AuditTrail(context.Background(), "document", fmt.Sprint(c.ID))
+	trail, err := e.store.AuditTrail(store.AsSystem(context.Background()), "document", fmt.Sprint(c.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	api.GET("/documents/:id/diff", s.apiDiff)
 	api.POST("/documents/:id/proposals", s.apiCreateProposal)
 	api.GET("/documents/:id/proposals", s.apiListProposals)
+	api.GET("/documents/:id/audit", s.apiDocumentAudit)
 	api.PUT("/documents/:id/deadline", s.apiSetDeadline)
 	api.PUT("/documents/:id/roles", s.apiSetDocumentRole)
 	api.GET("/documents/:id/events", s.apiEvents)

@@ -308,7 +308,7 @@ func TestAuthorisation(t *testing.T) {
 	if len(list.Documents) != 0 {
 		t.Errorf("observer lists %d closed documents", len(list.Documents))
 	}
-	events, err := e.store.AuditTrail(context.Background(), "site", "0")
+	events, err := e.store.AuditTrail(store.AsSystem(context.Background()), "site", "0")
 	if err != nil {
 		t.Fatal(err)
 	}

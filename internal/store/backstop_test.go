@@ -137,6 +137,7 @@ func TestBackstopAgreesWithThePredicate(t *testing.T) {
 				{"comment author", `SELECT author_id FROM comments_seen WHERE body = '` + f.observerComment + `' AND author_id IS NOT NULL`,
 					sees(negotiation.ArtObserverComments, isNGO) && named(isNGO)},
 				{"suggestion", `SELECT text FROM suggestions`, sees(negotiation.ArtObserverComments, isNGO)},
+				{"audit trail", `SELECT actor FROM audit_events`, v.PartyKind == negotiation.PartySecretariat},
 			}
 			for _, c := range checks {
 				var n int

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/zerodraft/zerodraft/internal/export"
 	"github.com/zerodraft/zerodraft/internal/jobs"
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
@@ -157,15 +158,7 @@ func (r ExportedComment) csvRecord() []string {
 	}
 	return []string{strconv.FormatInt(r.ID, 10), opt(r.Parent), key, opt(r.Proposal), strconv.Itoa(r.Version), r.Author, r.AuthorEmail,
 		r.Party, r.Scope, r.Status, strconv.FormatBool(r.Hidden), r.StatusBy, r.StatusReason, strconv.Itoa(r.Reports),
-		r.CreatedAt.UTC().Format(time.RFC3339), edited, r.Campaign, strings.Join(r.Attachments, "; "), csvSafe(r.Body)}
-}
-
-// csvSafe keeps a spreadsheet from taking a cell for a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+		r.CreatedAt.UTC().Format(time.RFC3339), edited, r.Campaign, strings.Join(r.Attachments, "; "), export.CSVCell(r.Body)}
 }
 
 // exportAttempts bounds the tries of one export: a failure that survives

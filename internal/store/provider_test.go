@@ -46,7 +46,7 @@ func createAccount(t *testing.T, s *Store, email string) int64 {
 // actions lists the audit actions about one account.
 func actions(t *testing.T, s *Store, objectType, objectID string) []string {
 	t.Helper()
-	events, err := s.AuditTrail(context.Background(), objectType, objectID)
+	events, err := s.AuditTrail(AsSystem(context.Background()), objectType, objectID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -186,17 +186,22 @@ type AuditEvent struct {
 
 // AuditTrail returns the events about one object, oldest first.
 func (s *Store) AuditTrail(ctx context.Context, objectType, objectID string) ([]AuditEvent, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, at, actor_id, actor, action, object_type, object_id, detail
-		FROM audit_events WHERE object_type = $1 AND object_id = $2 ORDER BY id`, objectType, objectID)
+	rows, err := s.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_events a
+		WHERE a.object_type = $1 AND a.object_id = $2 ORDER BY a.id`, objectType, objectID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEvent, error) {
-		var e AuditEvent
-		err := r.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail)
-		e.At = e.At.UTC()
-		return e, err
-	})
+	return pgx.CollectRows(rows, scanAuditEvent)
+}
+
+// auditColumns are what scanAuditEvent reads of audit_events a.
+const auditColumns = `a.id, a.at, a.actor_id, a.actor, a.action, a.object_type, a.object_id, a.detail`
+
+func scanAuditEvent(r pgx.CollectableRow) (AuditEvent, error) {
+	var e AuditEvent
+	err := r.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail)
+	e.At = e.At.UTC()
+	return e, err
 }
 
 // isUniqueViolation tells whether err is PostgreSQL's unique_violation on
