@@ -38,8 +38,9 @@ CREATE FUNCTION zd_visibility_refresh(doc bigint, policy jsonb) RETURNS void LAN
             WHEN 'from' THEN (c.value ->> 'from')::timestamptz
             WHEN 'adoption' THEN ad.adopted_at
         END AS cell) w
-    -- GREATEST ignores NULL: a final text without an embargo opens with its cell.
-    CROSS JOIN LATERAL (SELECT CASE WHEN r.key = 'final' THEN greatest(w.cell, ad.public_from) ELSE w.cell END AS opens_at) o
+    -- GREATEST ignores NULL: a final text without an embargo opens with its
+    -- cell; a cell that never opens must stay shut whatever the embargo.
+    CROSS JOIN LATERAL (SELECT CASE WHEN r.key = 'final' AND w.cell IS NOT NULL THEN greatest(w.cell, ad.public_from) ELSE w.cell END AS opens_at) o
     WHERE o.opens_at IS NOT NULL;
 $$;
 -- +goose StatementEnd
@@ -56,8 +57,10 @@ CREATE TRIGGER documents_visibility AFTER INSERT OR UPDATE OF disclosure ON docu
 
 -- An adoption (by the secretariat or the server's own job, who see every
 -- document) opens the "adoption" cells and may set the final text's embargo.
+-- The function reads the document's policy as the server's own work
+-- (zerodraft.kind, restored on return), not under the caller's rules.
 -- +goose StatementBegin
-CREATE FUNCTION adoptions_visibility() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION adoptions_visibility() RETURNS trigger LANGUAGE plpgsql SET zerodraft.kind = 'system' AS $$
 DECLARE
     doc bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.document_id ELSE NEW.document_id END;
 BEGIN
@@ -68,6 +71,8 @@ END $$;
 CREATE TRIGGER adoptions_visibility AFTER INSERT OR UPDATE OR DELETE ON adoptions
     FOR EACH ROW EXECUTE FUNCTION adoptions_visibility();
 
+-- Every document, whatever the rules let this connection read.
+SELECT set_config('zerodraft.kind', 'system', true);
 SELECT zd_visibility_refresh(id, disclosure) FROM documents;
 
 -- The same list as before, from the rows: the documents whose artefact one

@@ -53,6 +53,11 @@ func (s *Server) apiEvents(c echo.Context) error {
 			fmt.Fprint(w, ": keepalive\n\n")
 		case ev := <-events:
 			if !s.mayReceive(st, ev) {
+				if st.broken {
+					// The check could not be made: end the stream rather
+					// than lose the event; the browser reconnects.
+					return nil
+				}
 				continue
 			}
 			buf, _ := json.Marshal(ev)
@@ -71,7 +76,9 @@ func (s *Server) mayReceive(st *stream, ev live.Event) bool {
 	if ev.PartyID != 0 && ev.PartyID != viewer(st.c).PartyID {
 		return false
 	}
-	if !st.apply(s.sharedCheck(st, ev)) {
+	chk := s.sharedCheck(st, ev)
+	if !st.apply(chk) {
+		st.broken = chk.transient
 		return false
 	}
 	v := viewer(st.c)
@@ -128,6 +135,8 @@ func (s *Server) eventComment(ctx context.Context, id int64) (negotiation.Commen
 type stream struct {
 	c    echo.Context
 	base context.Context
+	// broken: a check failed for want of an answer (not a refusal).
+	broken bool
 }
 
 // streamCheck is what checking a stream's sender again found: who the

@@ -242,3 +242,40 @@ func TestBackstopFollowsAdoption(t *testing.T) {
 		t.Errorf("after adoption the public reads %d proposals of a closed negotiation", n)
 	}
 }
+
+// TestBackstopFinalNeverStaysShut checks that a final text whose cell is
+// "never" for an audience stays shut to it after adoption, embargo or not.
+func TestBackstopFinalNeverStaysShut(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	f := newBackstopFixture(t, s)
+	sys := AsSystem(context.Background())
+	p, _ := negotiation.Preset(negotiation.PresetClosed)
+	p.Rules[negotiation.ArtFinal][negotiation.AudPublic] = negotiation.Rule{When: negotiation.Never}
+	p.Preset = negotiation.PresetCustom
+	if err := s.SetPolicy(sys, admin, f.doc, p); err != nil {
+		t.Fatal(err)
+	}
+	adopted := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
+	release := adopted.Add(time.Hour)
+	if _, err := s.Adopt(sys, admin, f.doc, NewAdoption{Version: 1, Method: negotiation.ByConsensus, PublicFrom: &release}, adopted); err != nil {
+		t.Fatal(err)
+	}
+	count := func(v negotiation.Viewer, query string) int {
+		t.Helper()
+		var n int
+		if err := s.Pool().QueryRow(WithViewer(context.Background(), v, nil), `SELECT count(*) FROM (`+query+`) q`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, q := range []string{`SELECT 1 FROM documents`, `SELECT 1 FROM provisions`} {
+		if n := count(negotiation.Viewer{}, q); n != 0 {
+			t.Errorf("after the embargo the public reads %d rows of %q, whose final text is never public", n, q)
+		}
+	}
+	fra := negotiation.Viewer{UserID: f.fraUser, PartyID: f.fra.ID, PartyCode: "FRA", PartyKind: negotiation.PartyState}
+	if n := count(fra, `SELECT 1 FROM provisions`); n != 1 {
+		t.Errorf("a member reads %d provisions of the adopted text, want 1", n)
+	}
+}

@@ -28,8 +28,13 @@ var silenceActor = negotiation.Actor{Name: "silence procedure"}
 // lockDocument locks the document row for a closing write and returns its
 // symbol, title and latest version number.
 func lockDocument(ctx context.Context, tx pgx.Tx, docID int64) (symbol, title string, latest int, err error) {
+	// The lock in a statement of its own: one that waited for it would
+	// read the versions as they were before the wait (see CreateProposal).
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM documents WHERE id = $1 FOR UPDATE`, docID); err != nil {
+		return "", "", 0, err
+	}
 	err = tx.QueryRow(ctx, `SELECT d.symbol, d.title, (SELECT max(number) FROM versions WHERE document_id = d.id)
-		FROM documents d WHERE d.id = $1 FOR UPDATE`, docID).Scan(&symbol, &title, &latest)
+		FROM documents d WHERE d.id = $1`, docID).Scan(&symbol, &title, &latest)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", 0, negotiation.Errorf(negotiation.ENotFound, "document %d not found", docID)
 	}

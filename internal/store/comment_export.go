@@ -177,10 +177,12 @@ func (w *commentExportWorker) Work(ctx context.Context, job *river.Job[commentEx
 
 // recordExportFailure notes a failed try of an export: queued again with
 // the reason while tries remain, failed for good after the last.
+// The reason goes to the log; the export says what its reader can act on.
 func (s *Store) recordExportFailure(ctx context.Context, exportID int64, attempt, maxAttempts int, cause error) {
-	status, msg := "queued", fmt.Sprintf("try %d of %d failed (%v); it will be tried again", attempt, maxAttempts, cause)
+	s.log.Error("comment export failed", "export", exportID, "try", attempt, "of", maxAttempts, "err", cause)
+	status, msg := "queued", fmt.Sprintf("try %d of %d failed; it will be tried again", attempt, maxAttempts)
 	if attempt >= maxAttempts {
-		status, msg = "failed", fmt.Sprintf("the export failed after %d tries: %v", attempt, cause)
+		status, msg = "failed", fmt.Sprintf("the export failed after %d tries; the server's log says why", attempt)
 	}
 	_, err := s.pool.Exec(ctx, `UPDATE comment_exports SET status = $2, error = $3,
 		finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1 AND status <> 'done'`, exportID, status, msg)
@@ -255,7 +257,7 @@ func (w *commentExportWorker) write(ctx context.Context, job *river.Job[commentE
 		buf.WriteString("]}\n")
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE comment_exports SET status = 'done', done = $2, total = $2, data = $3, finished_at = now() WHERE id = $1`,
+		if _, err := tx.Exec(ctx, `UPDATE comment_exports SET status = 'done', done = $2, total = $2, data = $3, error = '', finished_at = now() WHERE id = $1`,
 			job.Args.ExportID, done, buf.Bytes()); err != nil {
 			return err
 		}

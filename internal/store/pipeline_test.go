@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +72,43 @@ func TestProposalSubmissionBindsItsViewer(t *testing.T) {
 	var n int
 	if err := s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM proposals`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("no viewer after submissions: %d proposals, %v; want 0", n, err)
+	}
+}
+
+// TestProposalWaitsForANewVersion checks the race between a submission on
+// version 1 and the issuing of version 2: a submission that had to wait
+// for the document while version 2 was being made is refused as stale,
+// naming version 2, rather than stored on a version that is no longer
+// current.
+func TestProposalWaitsForANewVersion(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	f := newBackstopFixture(t, s)
+	sys := AsSystem(context.Background())
+	tx, err := s.Pool().Begin(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(sys)
+	// What issuing a version does first: lock the document.
+	if _, err := tx.Exec(sys, `SELECT 1 FROM documents WHERE id = $1 FOR UPDATE`, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.CreateProposal(sys, admin, NewProposal{Proposal: negotiation.Proposal{DocumentID: f.doc, BaseVersion: 1,
+			Kind: negotiation.InsertProvision, Text: "Also decides."}, UserID: f.fraUser, PartyID: f.fra.ID})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the submission is waiting for the lock
+	if _, err := tx.Exec(sys, `INSERT INTO versions (document_id, number, label, created_by) VALUES ($1, 2, 'Rev.1', 'test')`, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(sys); err != nil {
+		t.Fatal(err)
+	}
+	err = <-done
+	if negotiation.ErrorCode(err) != negotiation.EConflict || !strings.Contains(err.Error(), "current version is 2") {
+		t.Fatalf("a submission on version 1 that waited for version 2: %v, want a conflict naming version 2", err)
 	}
 }

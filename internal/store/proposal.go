@@ -46,7 +46,12 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 	access := negotiation.DocumentAccess{ID: p.DocumentID}
 	found := false
 	read := &pgx.Batch{}
-	// One statement: the row-level rules are judged once for all it reads.
+	// The lock first, in a statement of its own: a statement that waits
+	// for a lock keeps the snapshot it started with, so a version issued
+	// while it waited would stay unseen; the next statement starts after
+	// the wait and sees it.
+	read.Queue(`SELECT 1 FROM documents WHERE id = $1 FOR SHARE`, p.DocumentID)
+	// Then one statement: the row-level rules are judged once for all it reads.
 	// The provisions are those of the version the proposal names: if that
 	// is not the current one, the check below refuses it before they
 	// matter. The proposal's id is drawn here, so that the write needs no
@@ -58,7 +63,7 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 		FROM documents d
 		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
 		LEFT JOIN adoptions ad ON ad.document_id = d.id
-		WHERE d.id = $1 FOR SHARE OF d`, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) error {
+		WHERE d.id = $1`, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			found = true
 			dest := append([]any{&deadline, &base.Number, &base.Label}, documentAccessFields(&access)...)
