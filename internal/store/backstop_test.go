@@ -81,6 +81,26 @@ func newBackstopFixture(t *testing.T, s *Store) backstopFixture {
 	return f
 }
 
+// newPolicyFixture is a fresh store holding the backstop fixture under the
+// closed preset, first changed by adjust if it is not nil.
+func newPolicyFixture(t *testing.T, adjust func(*negotiation.Policy)) (*Store, backstopFixture) {
+	t.Helper()
+	s := newStore(t)
+	f := newBackstopFixture(t, s)
+	p, err := negotiation.Preset(negotiation.PresetClosed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if adjust != nil {
+		adjust(&p)
+		p.Preset = negotiation.PresetCustom
+	}
+	if err := s.SetPolicy(AsSystem(context.Background()), admin, f.doc, p); err != nil {
+		t.Fatal(err)
+	}
+	return s, f
+}
+
 // TestBackstopAgreesWithThePredicate queries the tables directly, with no
 // application check in the way, as each kind of viewer under each preset,
 // and asserts that the rows PostgreSQL returns are exactly those the
@@ -205,13 +225,8 @@ func TestBackstopEmbargoAndNoViewer(t *testing.T) {
 // second, and not before the adoption itself.
 func TestBackstopFollowsAdoption(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
-	f := newBackstopFixture(t, s)
+	s, f := newPolicyFixture(t, nil)
 	sys := AsSystem(context.Background())
-	closed, _ := negotiation.Preset(negotiation.PresetClosed)
-	if err := s.SetPolicy(sys, admin, f.doc, closed); err != nil {
-		t.Fatal(err)
-	}
 	adopted := time.Now().Add(-time.Hour).Truncate(time.Second)
 	release := adopted.Add(48 * time.Hour)
 	publicAt := func(at time.Time, query string) int {
@@ -247,15 +262,10 @@ func TestBackstopFollowsAdoption(t *testing.T) {
 // "never" for an audience stays shut to it after adoption, embargo or not.
 func TestBackstopFinalNeverStaysShut(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
-	f := newBackstopFixture(t, s)
+	s, f := newPolicyFixture(t, func(p *negotiation.Policy) {
+		p.Rules[negotiation.ArtFinal][negotiation.AudPublic] = negotiation.Rule{When: negotiation.Never}
+	})
 	sys := AsSystem(context.Background())
-	p, _ := negotiation.Preset(negotiation.PresetClosed)
-	p.Rules[negotiation.ArtFinal][negotiation.AudPublic] = negotiation.Rule{When: negotiation.Never}
-	p.Preset = negotiation.PresetCustom
-	if err := s.SetPolicy(sys, admin, f.doc, p); err != nil {
-		t.Fatal(err)
-	}
 	adopted := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
 	release := adopted.Add(time.Hour)
 	if _, err := s.Adopt(sys, admin, f.doc, NewAdoption{Version: 1, Method: negotiation.ByConsensus, PublicFrom: &release}, adopted); err != nil {

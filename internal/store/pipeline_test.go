@@ -15,13 +15,8 @@ import (
 // and it does not outlive the transaction.
 func TestProposalSubmissionBindsItsViewer(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
-	f := newBackstopFixture(t, s)
+	s, f := newPolicyFixture(t, nil)
 	sys := AsSystem(context.Background())
-	closed, _ := negotiation.Preset(negotiation.PresetClosed)
-	if err := s.SetPolicy(sys, admin, f.doc, closed); err != nil {
-		t.Fatal(err)
-	}
 	count := func() int {
 		var n int
 		if err := s.Pool().QueryRow(sys, `SELECT count(*) FROM proposals`).Scan(&n); err != nil {
