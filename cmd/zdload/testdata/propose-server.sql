@@ -3,8 +3,8 @@
 -- with the same transaction boundaries: the token lookup (its last_used_at
 -- touch happens at most once a minute and is left out), then
 -- CreateProposal's transaction, which the server sends in two round trips
--- (BEGIN, the viewer for the transaction, one statement locking the
--- document and reading its access facts, latest version, the anchored
+-- (BEGIN, the viewer for the transaction, the document's lock, one
+-- statement reading its access facts, latest version, the anchored
 -- provision and the new id; then the write and COMMIT) and pgbench sends
 -- one statement at a time. It measures the database's share of a
 -- submission, without HTTP and Go. Run it as the application's role, so
@@ -25,6 +25,7 @@ SELECT u.id, u.name, u.email, coalesce(p.id, 0), coalesce(p.code, ''), coalesce(
 BEGIN;
 SELECT set_config('zerodraft.kind', 'state', true), set_config('zerodraft.party', :party::text, true),
     set_config('zerodraft.audiences', 'members,observers,public', true), set_config('zerodraft.now', '', true);
+SELECT 1 FROM documents WHERE id = :doc FOR SHARE;
 SELECT d.tabling_deadline, v.number, v.label, d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from,
     (SELECT json_agg(json_build_object('key', key, 'number', number, 'kind', kind, 'label', label, 'text', text))
       FROM provisions WHERE document_id = d.id AND version_number = 1 AND key = ANY (ARRAY[:key::text, ''])),
@@ -32,7 +33,7 @@ SELECT d.tabling_deadline, v.number, v.label, d.suggestions_open, d.disclosure, 
   FROM documents d
   CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
   LEFT JOIN adoptions ad ON ad.document_id = d.id
-  WHERE d.id = :doc FOR SHARE OF d;
+  WHERE d.id = :doc;
 WITH p AS (
   INSERT INTO proposals (id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
       justification, party_id, created_by, status) OVERRIDING SYSTEM VALUE
