@@ -40,22 +40,41 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 	if p.Status == "" {
 		p.Status = negotiation.Tabled
 	}
-	var deadline *time.Time
-	var base negotiation.Version
-	var provisions []byte
-	access := negotiation.DocumentAccess{ID: p.DocumentID}
-	found := false
+	var facts submissionFacts
+	err := s.inTwoTrips(ctx, facts.queue(&p), func() (*pgx.Batch, error) {
+		if err := facts.check(np, &p); err != nil {
+			return nil, err
+		}
+		write := &pgx.Batch{}
+		write.Queue(insertProposalSQL, insertProposalArgs(actor, np.PartyID, np.UserID, &p)...)
+		return write, nil
+	})
+	return p, err
+}
+
+// submissionFacts are what a submission's checks read of its document,
+// in the first trip of its transaction.
+type submissionFacts struct {
+	found      bool
+	deadline   *time.Time
+	latest     negotiation.Version
+	provisions []byte // the named provisions of the base version, as JSON
+	access     negotiation.DocumentAccess
+}
+
+// queue queues the reads for p's checks; they also draw p's id and time.
+func (f *submissionFacts) queue(p *negotiation.Proposal) *pgx.Batch {
 	read := &pgx.Batch{}
 	// The lock first, in a statement of its own: a statement that waits
 	// for a lock keeps the snapshot it started with, so a version issued
 	// while it waited would stay unseen; the next statement starts after
 	// the wait and sees it.
 	read.Queue(`SELECT 1 FROM documents WHERE id = $1 FOR SHARE`, p.DocumentID)
-	// Then one statement: the row-level rules are judged once for all it reads.
-	// The provisions are those of the version the proposal names: if that
-	// is not the current one, the check below refuses it before they
-	// matter. The proposal's id is drawn here, so that the write needs no
-	// RETURNING, which the rules would judge again.
+	// Then one statement for everything the checks need. The provisions
+	// are those of the version the proposal names: if that is not the
+	// current one, the check refuses it before they matter. The id is
+	// drawn here, so that the write needs no RETURNING, which the
+	// row-level rules would judge again.
 	read.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+`,
 			(SELECT json_agg(json_build_object('key', key, 'number', number, 'kind', kind, 'label', label, 'text', text))
 				FROM provisions WHERE document_id = d.id AND version_number = $2 AND key = ANY ($3)),
@@ -64,45 +83,46 @@ func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np 
 		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
 		LEFT JOIN adoptions ad ON ad.document_id = d.id
 		WHERE d.id = $1`, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) error {
+		f.access.ID = p.DocumentID
 		for rows.Next() {
-			found = true
-			dest := append([]any{&deadline, &base.Number, &base.Label}, documentAccessFields(&access)...)
-			if err := rows.Scan(append(dest, &provisions, &p.ID, &p.CreatedAt)...); err != nil {
+			f.found = true
+			dest := append([]any{&f.deadline, &f.latest.Number, &f.latest.Label}, documentAccessFields(&f.access)...)
+			if err := rows.Scan(append(dest, &f.provisions, &p.ID, &p.CreatedAt)...); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	})
-	err := s.inTwoTrips(ctx, read, func() (*pgx.Batch, error) {
-		if !found {
-			return nil, negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
+	return read
+}
+
+// check refuses p when the submitter may not propose, the tabling deadline
+// has passed, the base is not the current version or the anchor does not
+// match the base text.
+func (f *submissionFacts) check(np NewProposal, p *negotiation.Proposal) error {
+	if !f.found {
+		return negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
+	}
+	if np.Authorize != nil {
+		if err := np.Authorize(f.access); err != nil {
+			return err
 		}
-		if np.Authorize != nil {
-			if err := np.Authorize(access); err != nil {
-				return nil, err
-			}
+	}
+	if f.deadline != nil && !np.Privileged && time.Now().After(*f.deadline) {
+		return negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
+			f.deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	if p.BaseVersion != f.latest.Number {
+		return negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
+			p.BaseVersion, f.latest.Number, f.latest.Label, f.latest.Number)
+	}
+	var provisions []negotiation.Provision
+	if f.provisions != nil {
+		if err := json.Unmarshal(f.provisions, &provisions); err != nil {
+			return err
 		}
-		if deadline != nil && !np.Privileged && time.Now().After(*deadline) {
-			return nil, negotiation.Errorf(negotiation.EForbidden, "the tabling deadline passed at %s; new proposals are no longer accepted",
-				deadline.UTC().Format("2006-01-02 15:04:05 UTC"))
-		}
-		if p.BaseVersion != base.Number {
-			return nil, negotiation.Errorf(negotiation.EConflict, "the proposal is made on version %d, but the current version is %d (%s); re-base it on version %d",
-				p.BaseVersion, base.Number, base.Label, base.Number)
-		}
-		if provisions != nil {
-			if err := json.Unmarshal(provisions, &base.Provisions); err != nil {
-				return nil, err
-			}
-		}
-		if err := negotiation.CheckAnchor(p, base.Provisions); err != nil {
-			return nil, err
-		}
-		write := &pgx.Batch{}
-		write.Queue(insertProposalSQL, insertProposalArgs(actor, np.PartyID, np.UserID, &p)...)
-		return write, nil
-	})
-	return p, err
+	}
+	return negotiation.CheckAnchor(*p, provisions)
 }
 
 // insertProposalSQL writes the proposal (its id drawn already), its
