@@ -17,6 +17,10 @@
 //
 //	zdload --token $TOKEN --document 1 --sse 1000 --pid $(pgrep -n zerodraft)
 //
+// With --tokens (a file, one token per line) the streams take the tokens
+// in turn, as the screens of as many delegates would; --token still
+// tables the proposal.
+//
 // Comment mode (--comments N) is a deadline surge: N comments posted as
 // fast as --concurrency clients can, each signed with the next of the
 // observer tokens in --tokens (one per line), a quarter of them on random
@@ -122,7 +126,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.sseTimeout, "sse-timeout", 10*time.Second, "with --sse: how long to wait for the streams and the event")
 	fs.DurationVar(&cfg.hold, "hold", 0, "with --sse: keep the streams open this long afterwards and count those the server closed (at most 10m)")
 	fs.IntVar(&cfg.comments, "comments", 0, "post this many comments, a deadline surge (at most 1,000,000)")
-	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn")
+	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn; with --sse: the streams' tokens, one per stream in turn")
 	fs.StringVar(&cfg.acked, "acked", "", "with --comments: write the id of every acknowledged comment to this file")
 	fs.StringVar(&cfg.verifyToken, "verify-token", "", "with --comments: a secretariat token to check afterwards that every acknowledged comment is there")
 	if err := fs.Parse(args); err != nil {
@@ -461,8 +465,8 @@ func (s *stream) saw(id int64) (time.Time, bool) {
 
 // open connects one stream and reads it until ctx ends; ready is closed
 // once the server's ": connected" comment arrived.
-func (c *client) open(ctx context.Context, s *stream, ready chan<- error) {
-	req, err := c.request(ctx, "GET", c.url("/api/v1/documents/%d/events", c.cfg.document), nil)
+func (c *client) open(ctx context.Context, token string, s *stream, ready chan<- error) {
+	req, err := c.requestAs(ctx, token, "GET", c.url("/api/v1/documents/%d/events", c.cfg.document), nil)
 	if err != nil {
 		ready <- err
 		return
@@ -559,7 +563,11 @@ func runSSE(ctx context.Context, cfg config, out io.Writer) error {
 			streams[i] = &stream{seen: map[int64]time.Time{}}
 			gate <- struct{}{}
 			r := make(chan error, 1)
-			go sc.open(streamCtx, streams[i], r)
+			token := cfg.token
+			if len(cfg.tokens) > 0 { // each stream a sender of its own
+				token = cfg.tokens[i%len(cfg.tokens)]
+			}
+			go sc.open(streamCtx, token, streams[i], r)
 			go func() { err := <-r; <-gate; ready <- err }()
 		}
 	}()
