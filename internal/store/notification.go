@@ -148,9 +148,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, actor negotiation.Act
 // of the current version.
 func (s *Store) FollowProvision(ctx context.Context, actor negotiation.Actor, userID, docID int64, key string, follow bool) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var found bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
-			AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&found)
+		found, err := inCurrentVersion(ctx, tx, docID, key)
 		if err != nil {
 			return err
 		}

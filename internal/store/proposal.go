@@ -325,13 +325,20 @@ func (s *Store) RecentEvents(ctx context.Context, window time.Duration) ([]live.
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[live.Event])
 }
 
+// inCurrentVersion tells whether the document's latest version has a
+// provision with the key.
+func inCurrentVersion(ctx context.Context, tx pgx.Tx, docID int64, key string) (bool, error) {
+	var found bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
+		AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&found)
+	return found, err
+}
+
 // SetProvisionStatus records the chair's or secretariat's status of a
 // provision (history kept) and tells open pages.
 func (s *Store) SetProvisionStatus(ctx context.Context, actor negotiation.Actor, docID int64, key string, status negotiation.ProvisionStatus) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var exists bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
-			AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&exists)
+		exists, err := inCurrentVersion(ctx, tx, docID, key)
 		if err != nil {
 			return err
 		}
@@ -397,9 +404,7 @@ func (s *Store) Cosponsor(ctx context.Context, actor negotiation.Actor, proposal
 // the current version (history kept; the latest is current).
 func (s *Store) SetProvisionPosition(ctx context.Context, actor negotiation.Actor, docID int64, key string, partyID, userID int64, stance negotiation.Stance) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var exists bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM provisions WHERE document_id = $1 AND key = $2
-			AND version_number = (SELECT max(number) FROM versions WHERE document_id = $1))`, docID, key).Scan(&exists)
+		exists, err := inCurrentVersion(ctx, tx, docID, key)
 		if err != nil {
 			return err
 		}
