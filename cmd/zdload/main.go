@@ -6,7 +6,8 @@
 // its provisions, then POSTs valid delete or replace proposals on random
 // word spans from --concurrency clients with keep-alive for --duration,
 // and prints the count, the rate, latency percentiles and the errors by
-// HTTP status:
+// HTTP status. With --tokens the clients take the tokens in turn, as the
+// delegates of several delegations would:
 //
 //	zdload --token $TOKEN --document 1 --duration 20s --concurrency 16 --kind mixed
 //
@@ -126,7 +127,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.sseTimeout, "sse-timeout", 10*time.Second, "with --sse: how long to wait for the streams and the event")
 	fs.DurationVar(&cfg.hold, "hold", 0, "with --sse: keep the streams open this long afterwards and count those the server closed (at most 10m)")
 	fs.IntVar(&cfg.comments, "comments", 0, "post this many comments, a deadline surge (at most 1,000,000)")
-	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn; with --sse: the streams' tokens, one per stream in turn")
+	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn; with --sse: the streams' tokens, one per stream in turn; in proposal mode: the clients' tokens, one per client in turn (delegates of several delegations)")
 	fs.StringVar(&cfg.acked, "acked", "", "with --comments: write the id of every acknowledged comment to this file")
 	fs.StringVar(&cfg.verifyToken, "verify-token", "", "with --comments: a secretariat token to check afterwards that every acknowledged comment is there")
 	if err := fs.Parse(args); err != nil {
@@ -381,8 +382,12 @@ func runProposals(ctx context.Context, cfg config, out io.Writer) error {
 			defer wg.Done()
 			r := result{byStatus: map[int]int{}, sample: map[int]string{}}
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(start.UnixNano())))
+			token := cfg.token
+			if len(cfg.tokens) > 0 { // each client a delegate of its own
+				token = cfg.tokens[i%len(cfg.tokens)]
+			}
 			for runCtx.Err() == nil && issued.Add(1) <= int64(cfg.max) {
-				req, err := c.request(runCtx, "POST", u, t.proposal(rng, cfg.kind))
+				req, err := c.requestAs(runCtx, token, "POST", u, t.proposal(rng, cfg.kind))
 				if err != nil {
 					r.byStatus[0]++
 					r.sample[0] = err.Error()

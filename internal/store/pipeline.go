@@ -17,8 +17,9 @@ import (
 // COMMIT succeeded. The queries' callbacks (pgx.QueuedQuery's QueryRow,
 // Query, Exec) receive the results.
 //
-// The viewer is set for the transaction in the first trip too, rather than
-// on the connection in a round trip of its own when the pool hands it out.
+// The caller sets the viewer for the transaction in read (viewerQuery),
+// rather than on the connection in a round trip of its own when the pool
+// hands it out; a transaction may change viewer between its statements.
 func (s *Store) inTwoTrips(ctx context.Context, read *pgx.Batch, decide func() (*pgx.Batch, error)) (err error) {
 	conn, err := s.pool.Acquire(outsideRowRules(ctx))
 	if err != nil {
@@ -33,9 +34,7 @@ func (s *Store) inTwoTrips(ctx context.Context, read *pgx.Batch, decide func() (
 			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	v := settings(ctx)
-	first := &pgx.Batch{QueuedQueries: append([]*pgx.QueuedQuery{{SQL: "BEGIN"},
-		{SQL: setViewerSQL, Arguments: []any{v[0], v[1], v[2], v[3], true}}}, read.QueuedQueries...)}
+	first := &pgx.Batch{QueuedQueries: append([]*pgx.QueuedQuery{{SQL: "BEGIN"}}, read.QueuedQueries...)}
 	if err := conn.SendBatch(ctx, first).Close(); err != nil {
 		return frozenError(err)
 	}
@@ -51,4 +50,10 @@ func (s *Store) inTwoTrips(ctx context.Context, read *pgx.Batch, decide func() (
 		return nil
 	})
 	return frozenError(conn.SendBatch(ctx, writes).Close())
+}
+
+// viewerQuery is the statement that makes v (settings) the viewer of the
+// rest of the transaction, until another one is set.
+func viewerQuery(v [4]string) *pgx.QueuedQuery {
+	return &pgx.QueuedQuery{SQL: setViewerSQL, Arguments: []any{v[0], v[1], v[2], v[3], true}}
 }

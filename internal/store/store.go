@@ -27,6 +27,9 @@ type Store struct {
 	dsn  string // the owner's address, for migrations
 	log  *slog.Logger
 	jobs *jobs.Client // inserts jobs inside the store's transactions; see UseJobs
+	// submissions gathers concurrent proposal submissions into shared
+	// transactions (CreateProposal).
+	submissions *groupCommit[*submission]
 }
 
 // UseJobs gives the store the job queue client with which it schedules work
@@ -75,6 +78,7 @@ func open(ctx context.Context, dsn string, log *slog.Logger, restricted bool) (*
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	s := &Store{pool: pool, dsn: dsn, log: log}
+	s.submissions = s.newSubmissions()
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
