@@ -24,9 +24,9 @@ var surgeWords = strings.Fields(`plastic pollution marine environment production
 	recycling waste management financing capacity building technology transfer just transition
 	workers health communities indigenous peoples monitoring reporting review national action plans`)
 
-// surgeResult is what a comment surge saw.
+// surgeResult is what a run saw: a comment surge, or proposal submissions.
 type surgeResult struct {
-	Acked    []int64         // ids of the comments answered 201
+	Acked    []int64         // ids of the comments (proposals) answered 201
 	Times    []time.Duration // of every answered request
 	ByStatus map[int]int     // 0: no answer (transport error)
 	Sample   map[int]string
@@ -63,7 +63,7 @@ func runComments(ctx context.Context, cfg config, out io.Writer) (surgeResult, e
 				if i >= cfg.comments {
 					return
 				}
-				status, id, d, msg := c.postComment(runCtx, cfg.tokens[i%len(cfg.tokens)], u, commentBody(rng, t, i))
+				status, id, d, msg := c.post(runCtx, cfg.tokens[i%len(cfg.tokens)], u, commentBody(rng, t, i))
 				if status == 0 && runCtx.Err() != nil {
 					return // the run ended while the request was in flight
 				}
@@ -73,15 +73,7 @@ func runComments(ctx context.Context, cfg config, out io.Writer) (surgeResult, e
 					time.Sleep(50 * time.Millisecond)
 				}
 				mu.Lock()
-				res.ByStatus[status]++
-				if status != 0 {
-					res.Times = append(res.Times, d)
-				}
-				if status == http.StatusCreated {
-					res.Acked = append(res.Acked, id)
-				} else if _, ok := res.Sample[status]; !ok {
-					res.Sample[status] = msg
-				}
+				res.record(status, id, d, msg)
 				mu.Unlock()
 			}
 		}()
@@ -89,14 +81,8 @@ func runComments(ctx context.Context, cfg config, out io.Writer) (surgeResult, e
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	report(out, res)
-	if cfg.acked != "" {
-		var b strings.Builder
-		for _, id := range res.Acked {
-			b.WriteString(strconv.FormatInt(id, 10) + "\n")
-		}
-		if err := os.WriteFile(cfg.acked, []byte(b.String()), 0o644); err != nil {
-			return res, err
-		}
+	if err := writeAcked(cfg.acked, res.Acked); err != nil {
+		return res, err
 	}
 	if cfg.verifyToken != "" {
 		if res.Missing, err = c.verify(ctx, cfg.verifyToken, res.Acked); err != nil {
@@ -127,8 +113,10 @@ func commentBody(rng *rand.Rand, t target, i int) []byte {
 	return buf
 }
 
-// postComment posts one comment as the token's user; status 0 means no answer.
-func (c *client) postComment(ctx context.Context, token, u string, body []byte) (int, int64, time.Duration, string) {
+// post posts one comment or proposal as the token's user and returns the
+// status (0: no answer), the id of what a 201 created, the time taken and
+// the answer's text.
+func (c *client) post(ctx context.Context, token, u string, body []byte) (int, int64, time.Duration, string) {
 	req, err := c.requestAs(ctx, token, "POST", u, body)
 	if err != nil {
 		return 0, 0, 0, err.Error()
@@ -153,9 +141,35 @@ func (c *client) postComment(ctx context.Context, token, u string, body []byte) 
 	return resp.StatusCode, created.ID, d, string(bytes.TrimSpace(raw))
 }
 
+// record counts one answer: status 0 for none, id that of a 201.
+func (r *surgeResult) record(status int, id int64, d time.Duration, msg string) {
+	r.ByStatus[status]++
+	if status != 0 {
+		r.Times = append(r.Times, d)
+	}
+	if status == http.StatusCreated {
+		r.Acked = append(r.Acked, id)
+	} else if _, ok := r.Sample[status]; !ok {
+		r.Sample[status] = msg
+	}
+}
+
+// writeAcked writes the acknowledged ids to the named file, one a line;
+// nothing without a name.
+func writeAcked(name string, ids []int64) error {
+	if name == "" {
+		return nil
+	}
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10) + "\n")
+	}
+	return os.WriteFile(name, []byte(b.String()), 0o644)
+}
+
 func report(out io.Writer, r surgeResult) {
 	fmt.Fprintf(out, "requests  %d answered in %.1fs: %.0f/s\n", len(r.Times), r.Elapsed.Seconds(), float64(len(r.Times))/r.Elapsed.Seconds())
-	fmt.Fprintf(out, "created   %d (201)\n", len(r.Acked))
+	fmt.Fprintf(out, "created   %d (201): %.0f/s\n", len(r.Acked), float64(len(r.Acked))/r.Elapsed.Seconds())
 	fmt.Fprintf(out, "latency   %s\n", percentiles(append([]time.Duration(nil), r.Times...)))
 	writeErrors(out, r.ByStatus, r.Sample)
 }

@@ -103,7 +103,7 @@ func main() {
 	case cfg.sse > 0:
 		err = runSSE(ctx, cfg, os.Stdout)
 	default:
-		err = runProposals(ctx, cfg, os.Stdout)
+		_, err = runProposals(ctx, cfg, os.Stdout)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "zdload: %v\n", err)
@@ -128,7 +128,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.hold, "hold", 0, "with --sse: keep the streams open this long afterwards and count those the server closed (at most 10m)")
 	fs.IntVar(&cfg.comments, "comments", 0, "post this many comments, a deadline surge (at most 1,000,000)")
 	tokensFile := fs.String("tokens", "", "with --comments: file of observer API tokens, one per line, used in turn; with --sse: the streams' tokens, one per stream in turn; in proposal mode: the clients' tokens, one per client in turn (delegates of several delegations)")
-	fs.StringVar(&cfg.acked, "acked", "", "with --comments: write the id of every acknowledged comment to this file")
+	fs.StringVar(&cfg.acked, "acked", "", "write the id of every acknowledged comment (--comments) or proposal to this file")
 	fs.StringVar(&cfg.verifyToken, "verify-token", "", "with --comments: a secretariat token to check afterwards that every acknowledged comment is there")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -361,83 +361,55 @@ type result struct {
 	sample   map[int]string  // one answer body or error per status
 }
 
-func runProposals(ctx context.Context, cfg config, out io.Writer) error {
+func runProposals(ctx context.Context, cfg config, out io.Writer) (surgeResult, error) {
 	c := newClient(cfg, cfg.concurrency)
 	t, err := c.fetchTarget(ctx)
 	if err != nil {
-		return err
+		return surgeResult{}, err
 	}
 	u := c.url("/api/v1/documents/%d/proposals", cfg.document)
-	fmt.Fprintf(out, "zdload: POST %s, version %d (%d provisions with words), kind %s, %d clients, %v\n",
-		u, t.version, len(t.provisions), cfg.kind, cfg.concurrency, cfg.duration)
+	fmt.Fprintf(out, "zdload: POST %s, version %d (%d provisions with words), kind %s, %d clients, %d tokens, %v\n",
+		u, t.version, len(t.provisions), cfg.kind, cfg.concurrency, max(1, len(cfg.tokens)), cfg.duration)
 	runCtx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
 	var issued atomic.Int64
-	results := make([]result, cfg.concurrency)
+	var mu sync.Mutex
+	res := surgeResult{ByStatus: map[int]int{}, Sample: map[int]string{}}
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := range cfg.concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := result{byStatus: map[int]int{}, sample: map[int]string{}}
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(start.UnixNano())))
 			token := cfg.token
 			if len(cfg.tokens) > 0 { // each client a delegate of its own
 				token = cfg.tokens[i%len(cfg.tokens)]
 			}
 			for runCtx.Err() == nil && issued.Add(1) <= int64(cfg.max) {
-				req, err := c.requestAs(runCtx, token, "POST", u, t.proposal(rng, cfg.kind))
-				if err != nil {
-					r.byStatus[0]++
-					r.sample[0] = err.Error()
-					break
+				status, id, d, msg := c.post(runCtx, token, u, t.proposal(rng, cfg.kind))
+				if status == 0 && runCtx.Err() != nil {
+					return // the run ended while the request was in flight
 				}
-				t0 := time.Now()
-				resp, err := c.http.Do(req)
-				if err != nil {
-					if runCtx.Err() != nil {
-						break // the run ended while the request was in flight
-					}
-					r.byStatus[0]++
-					r.sample[0] = err.Error()
-					continue
+				if status == 0 {
+					time.Sleep(50 * time.Millisecond) // not answering (restarting?): no tight loop
 				}
-				raw, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil && runCtx.Err() != nil {
-					break
-				}
-				r.times = append(r.times, time.Since(t0))
-				r.byStatus[resp.StatusCode]++
-				if _, ok := r.sample[resp.StatusCode]; !ok && resp.StatusCode != http.StatusCreated {
-					r.sample[resp.StatusCode] = string(bytes.TrimSpace(raw))
-				}
+				mu.Lock()
+				res.record(status, id, d, msg)
+				mu.Unlock()
 			}
-			results[i] = r
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	var all []time.Duration
-	byStatus, sample := map[int]int{}, map[int]string{}
-	for _, r := range results {
-		all = append(all, r.times...)
-		for s, n := range r.byStatus {
-			byStatus[s] += n
-		}
-		for s, m := range r.sample {
-			sample[s] = m
-		}
+	res.Elapsed = time.Since(start)
+	report(out, res)
+	if err := writeAcked(cfg.acked, res.Acked); err != nil {
+		return res, err
 	}
-	fmt.Fprintf(out, "requests  %d answered in %.1fs: %.0f/s\n", len(all), elapsed.Seconds(), float64(len(all))/elapsed.Seconds())
-	fmt.Fprintf(out, "created   %d: %.0f/s\n", byStatus[http.StatusCreated], float64(byStatus[http.StatusCreated])/elapsed.Seconds())
-	fmt.Fprintf(out, "latency   %s\n", percentiles(all))
-	writeErrors(out, byStatus, sample)
-	if byStatus[http.StatusCreated] == 0 {
-		return errors.New("no proposal was created")
+	if len(res.Acked) == 0 {
+		return res, errors.New("no proposal was created")
 	}
-	return nil
+	return res, nil
 }
 
 // percentiles formats p50, p90, p99 and the maximum of ds.

@@ -24,12 +24,10 @@ import (
 	"github.com/zerodraft/zerodraft/internal/store"
 )
 
-// The deadline surge needs PostgreSQL and a minute or two; it runs when
-// ZDLOAD_SURGE=1 (see docs/performance.md).
+// The tests against the real binary need PostgreSQL. The deadline surge
+// also needs a minute or two; it runs when ZDLOAD_SURGE=1 (see
+// docs/performance.md).
 func TestMain(m *testing.M) {
-	if os.Getenv("ZDLOAD_SURGE") == "" {
-		os.Exit(m.Run())
-	}
 	pgtest.Main(m)
 }
 
@@ -66,6 +64,32 @@ func (s *surgeServer) start(t *testing.T) {
 	t.Fatalf("the server did not answer within 30s:\n%s", s.log)
 }
 
+// startServer builds the zerodraft binary and starts it on a database of
+// its own, with a store on the same database for the test's checks.
+func startServer(t *testing.T) (*surgeServer, *store.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "zerodraft")
+	if out, err := exec.Command("go", "build", "-o", bin, "../zerodraft").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	srv := &surgeServer{bin: bin, dsn: pgtest.NewDatabase(t), dataDir: filepath.Join(dir, "data"), addr: addr}
+	srv.start(t)
+	t.Cleanup(srv.stop)
+	st, err := store.Open(store.AsSystem(context.Background()), srv.dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return srv, st
+}
+
 // kill ends the server with SIGKILL: no graceful shutdown.
 func (s *surgeServer) kill(t *testing.T) {
 	t.Helper()
@@ -91,26 +115,8 @@ func TestCommentSurge(t *testing.T) {
 		t.Skip("set ZDLOAD_SURGE=1 to run the deadline surge (needs PostgreSQL, takes a few minutes)")
 	}
 	ctx := store.AsSystem(context.Background())
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "zerodraft")
-	if out, err := exec.Command("go", "build", "-o", bin, "../zerodraft").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	srv := &surgeServer{bin: bin, dsn: pgtest.NewDatabase(t), dataDir: filepath.Join(dir, "data"), addr: addr}
-	srv.start(t)
-	t.Cleanup(srv.stop)
-
-	st, err := store.Open(ctx, srv.dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	srv, st := startServer(t)
+	addr := srv.addr
 	secretariat := seedToken(t, st, "SECRETARIAT", negotiation.PartySecretariat, "officer@un.example", false)
 	docID := seedDocument(t, addr, secretariat)
 	t0 := time.Now()
