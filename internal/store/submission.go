@@ -202,27 +202,34 @@ type submissionFacts struct {
 
 // queue queues the read for p's checks, which also draws p's id and time.
 // The provisions are those of the version the proposal names: if that is
-// not the current one, the check refuses it before they matter. The id is
-// drawn here, so that the write needs no RETURNING, which the row-level
-// rules would judge again. One row per named provision (or one without).
+// not the current one, the check refuses it before they matter. Each is
+// looked up by plain equality: a prepared statement's generic plan would
+// take "key = ANY (…)" as a filter over the whole version. The id is drawn
+// here, so that the write needs no RETURNING, which the row-level rules
+// would judge again.
 func (f *submissionFacts) queue(b *pgx.Batch, p *negotiation.Proposal) {
-	b.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+`,
-			pr.key, pr.number, pr.text, (SELECT nextval('proposals_id_seq')), now()
+	b.Queue(`SELECT d.tabling_deadline, v.number, v.label, `+documentAccessColumns+`, pr.number, pr.text,
+			EXISTS (SELECT 1 FROM provisions t WHERE t.document_id = d.id AND t.version_number = $2 AND t.key = $4),
+			(SELECT nextval('proposals_id_seq')), now()
 		FROM documents d
 		CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
 		LEFT JOIN adoptions ad ON ad.document_id = d.id
-		LEFT JOIN provisions pr ON pr.document_id = d.id AND pr.version_number = $2 AND pr.key = ANY ($3)
-		WHERE d.id = $1`, p.DocumentID, p.BaseVersion, []string{p.Key, p.Target}).Query(func(rows pgx.Rows) error {
+		LEFT JOIN provisions pr ON pr.document_id = d.id AND pr.version_number = $2 AND pr.key = $3
+		WHERE d.id = $1`, p.DocumentID, p.BaseVersion, p.Key, p.Target).Query(func(rows pgx.Rows) error {
 		f.access.ID = p.DocumentID
 		for rows.Next() {
 			f.found = true
-			var key, number, text *string
+			var number, text *string
+			var target bool
 			dest := append([]any{&f.deadline, &f.latest.Number, &f.latest.Label}, documentAccessFields(&f.access)...)
-			if err := rows.Scan(append(dest, &key, &number, &text, &p.ID, &p.CreatedAt)...); err != nil {
+			if err := rows.Scan(append(dest, &number, &text, &target, &p.ID, &p.CreatedAt)...); err != nil {
 				return err
 			}
-			if key != nil {
-				f.provisions = append(f.provisions, negotiation.Provision{Key: *key, Number: *number, Text: *text})
+			if number != nil {
+				f.provisions = append(f.provisions, negotiation.Provision{Key: p.Key, Number: *number, Text: *text})
+			}
+			if target {
+				f.provisions = append(f.provisions, negotiation.Provision{Key: p.Target})
 			}
 		}
 		return rows.Err()
