@@ -1,16 +1,18 @@
 -- pgbench script: every statement zerodraft sends to PostgreSQL for one
--- POST /api/v1/documents/{id}/proposals by a state delegate, in order and
--- with the same transaction boundaries: the token lookup (its last_used_at
--- touch happens at most once a minute and is left out), then
--- CreateProposal's transaction, which the server sends in two round trips
--- (BEGIN, the viewer for the transaction, the document's lock, one
--- statement reading its access facts, latest version, the anchored
--- provision and the new id; then the write and COMMIT) and pgbench sends
--- one statement at a time. It measures the database's share of a
--- submission, without HTTP and Go. Run it as the application's role, so
--- that the row-level rules apply as they do to the server; as the owner it
--- shows what they cost. The token is looked up by id instead of by hash
--- (pgbench cannot quote a bytea variable); both are unique-index lookups.
+-- POST /api/v1/documents/{id}/proposals by a state delegate that arrives
+-- alone, in order and with the same transaction boundaries: the token
+-- lookup (its last_used_at touch happens at most once a minute and is left
+-- out), then CreateProposal's transaction, which the server sends in two
+-- round trips (BEGIN, the viewer for the transaction, the document's lock,
+-- one statement reading its access facts, latest version, the anchored
+-- provision and the new id; then the viewer again, the write and COMMIT)
+-- and pgbench sends one statement at a time. Submissions that arrive
+-- together share a transaction: see propose-group.sql. It measures the
+-- database's share of a submission, without HTTP and Go. Run it as the
+-- application's role, so that the row-level rules apply as they do to the
+-- server; as the owner it shows what they cost. The token is looked up by
+-- id instead of by hash (pgbench cannot quote a bytea variable); both are
+-- unique-index lookups.
 --
 --   PGOPTIONS="-c role=zerodraft_app" pgbench -h "$(cat "$DATA/postgres.socketdir")" -U zerodraft -n -M prepared \
 --     -c 8 -j 2 -T 20 -D doc=1 -D party=2 -D user=2 -D token=1 -D key=p101 -f propose-server.sql zerodraft
@@ -27,22 +29,29 @@ SELECT set_config('zerodraft.kind', 'state', true), set_config('zerodraft.party'
     set_config('zerodraft.audiences', 'members,observers,public', true), set_config('zerodraft.now', '', true);
 SELECT 1 FROM documents WHERE id = :doc FOR SHARE;
 SELECT d.tabling_deadline, v.number, v.label, d.suggestions_open, d.disclosure, ad.adopted_at, ad.public_from,
-    (SELECT json_agg(json_build_object('key', key, 'number', number, 'kind', kind, 'label', label, 'text', text))
-      FROM provisions WHERE document_id = d.id AND version_number = 1 AND key = ANY (ARRAY[:key::text, ''])),
-    nextval('proposals_id_seq'), now()
+    pr.number, pr.text,
+    EXISTS (SELECT 1 FROM provisions t WHERE t.document_id = d.id AND t.version_number = 1 AND t.key = ''),
+    (SELECT nextval('proposals_id_seq')), now()
   FROM documents d
   CROSS JOIN LATERAL (SELECT number, label FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) v
   LEFT JOIN adoptions ad ON ad.document_id = d.id
+  LEFT JOIN provisions pr ON pr.document_id = d.id AND pr.version_number = 1 AND pr.key = :key
   WHERE d.id = :doc;
-WITH p AS (
+SELECT set_config('zerodraft.kind', 'state', true), set_config('zerodraft.party', :party::text, true),
+    set_config('zerodraft.audiences', 'members,observers,public', true), set_config('zerodraft.now', '', true);
+WITH r AS (
+  SELECT * FROM (VALUES (currval('proposals_id_seq'), :doc::bigint, 1, 'replace', :key::text, :start::int, :start::int + 9, 'the Party', 'each Party', '',
+      'zdload: consistency with agreed language.', :party::bigint, :user::bigint, 'tabled', NULL::bigint, :user::bigint, 'FRA delegate',
+      '{"document_id": 1, "kind": "replace", "key": "p101", "status": "tabled"}')) AS r (id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+      justification, party_id, created_by, status, event_party, actor_id, actor, detail)),
+p AS (
   INSERT INTO proposals (id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
       justification, party_id, created_by, status) OVERRIDING SYSTEM VALUE
-    VALUES (currval('proposals_id_seq'), :doc, 1, 'replace', :key, :start, :start + 9, 'the Party', 'each Party', '',
-      'zdload: consistency with agreed language.', :party, :user, 'tabled')
-), e AS (
-  INSERT INTO document_events (document_id, kind, object_id, party_id) VALUES (:doc, 'proposal', currval('proposals_id_seq'), NULL)
-)
+  SELECT id, document_id, base_version, kind, key, start_offset, end_offset, quote, text, target,
+      justification, party_id, created_by, status FROM r),
+e AS (
+  INSERT INTO document_events (document_id, kind, object_id, party_id)
+  SELECT document_id, 'proposal', id, event_party FROM r ORDER BY id)
 INSERT INTO audit_events (actor_id, actor, action, object_type, object_id, detail)
-  VALUES (:user, 'FRA delegate', 'proposal.create', 'proposal', currval('proposals_id_seq')::text,
-    jsonb_build_object('document_id', :doc::bigint, 'kind', 'replace', 'key', :key::text, 'status', 'tabled'));
+  SELECT actor_id, actor, 'proposal.create', 'proposal', id::text, detail::jsonb FROM r ORDER BY id;
 COMMIT;

@@ -2,8 +2,9 @@
 -- transaction (store.CreateProposal): the proposal and its audit event,
 -- and with events=1 also its live-update row in document_events, as the
 -- server does. Without the reads CreateProposal also makes (the document
--- row FOR SHARE, the latest version and all its provisions) and without the
--- server's token lookup and authorisation queries: see propose-server.sql.
+-- row FOR SHARE, its access facts, the latest version and the anchored
+-- provision) and without the server's token lookup: see propose-server.sql
+-- and, for submissions that arrive together, propose-group.sql.
 --
 -- Needs document 1 with version 1, party :party and user :user (ids), e.g.
 -- the FRA delegate made with "zerodraft admin party add / user add":
