@@ -2,6 +2,7 @@ package negotiation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -110,6 +111,16 @@ type Viewer struct {
 	SessionHash []byte
 	// ChairOf lists the documents this user chairs or facilitates.
 	ChairOf []int64
+}
+
+// Same tells whether two viewers are the same person with the same
+// rights: party, role, accreditation and chairs (the session aside).
+func (v Viewer) Same(o Viewer) bool {
+	sameUntil := (v.AccreditedUntil == nil) == (o.AccreditedUntil == nil) &&
+		(v.AccreditedUntil == nil || v.AccreditedUntil.Equal(*o.AccreditedUntil))
+	return v.UserID == o.UserID && v.Name == o.Name && v.Email == o.Email && v.PartyID == o.PartyID &&
+		v.PartyCode == o.PartyCode && v.PartyName == o.PartyName && v.PartyKind == o.PartyKind &&
+		v.Role == o.Role && sameUntil && slices.Equal(v.ChairOf, o.ChairOf)
 }
 
 // SignedIn tells whether the viewer has an identity.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,6 +44,19 @@ func (s *Server) apiCreateProposal(c echo.Context) error {
 		return err
 	}
 	p, err := s.createProposal(c, id, req)
+	if err != nil && rememberedToken(c) != nil && (errors.Is(err, store.ErrViewerChanged) || negotiation.ErrorCode(err) != negotiation.EInternal) {
+		// Refused as a viewer remembered from the token (nothing was
+		// written): ask the database who the token names now, and if
+		// that is someone else, or the transaction found the owner
+		// changed, try once more as them (or refuse a dead token).
+		remembered := viewer(c)
+		if err := s.reidentify(c); err != nil {
+			return err
+		}
+		if errors.Is(err, store.ErrViewerChanged) || !viewer(c).Same(remembered) {
+			p, err = s.createProposal(c, id, req)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -99,6 +113,8 @@ func (s *Server) createProposal(c echo.Context, docID int64, req proposalRequest
 			refusal = negotiation.AuthorizeDocument(v, negotiation.Propose, d, s.now())
 			return refusal
 		},
+		// A viewer remembered from the token is checked in the transaction.
+		Token: rememberedToken(c), Viewer: v,
 	})
 	if refusal != nil || negotiation.ErrorCode(err) == negotiation.ENotFound {
 		return p, s.refused(c, negotiation.Propose, docID, err)

@@ -1,6 +1,9 @@
 package server
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // recent remembers the last few answers to a question that many live
 // streams ask at the same moment (about the same event), so that they
@@ -35,4 +38,15 @@ func (r *recent[K, V]) put(k K, v V) {
 	}
 	r.byKey[k] = v
 	r.order = append(r.order, k)
+}
+
+// forget drops k's answer, if any.
+func (r *recent[K, V]) forget(k K) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.byKey[k]; !ok {
+		return
+	}
+	delete(r.byKey, k)
+	r.order = slices.DeleteFunc(r.order, func(o K) bool { return o == k })
 }

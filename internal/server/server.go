@@ -46,6 +46,9 @@ type Server struct {
 	recentComments *recent[int64, negotiation.CommentAccess]
 	streamChecks   *recent[streamKey, streamCheck]
 	streamFlight   singleflight.Group
+	// tokenViewers remembers API tokens' viewers for the routes that
+	// check the token again in their transaction (tokenmemory.go).
+	tokenViewers *recent[string, rememberedViewer]
 	// silenceMin is the shortest silence procedure allowed.
 	silenceMin time.Duration
 }
@@ -85,7 +88,8 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	s := &Server{store: o.Store, log: o.Logger, catalog: catalog, pages: pg, echo: echo.New(),
 		baseURL: strings.TrimRight(o.BaseURL, "/"), secure: strings.HasPrefix(o.BaseURL, "https://"),
 		sessions: newSessionPolicy(o.SessionIdle, o.SessionMax), now: time.Now, hub: live.NewHub(o.Logger), diffs: newDiffCache(4 << 20),
-		recentComments: newRecent[int64, negotiation.CommentAccess](1024), streamChecks: newRecent[streamKey, streamCheck](4096)}
+		recentComments: newRecent[int64, negotiation.CommentAccess](1024), streamChecks: newRecent[streamKey, streamCheck](4096),
+		tokenViewers: newRecent[string, rememberedViewer](4096)}
 	s.silenceMin = o.SilenceMin
 	if s.silenceMin <= 0 {
 		s.silenceMin = negotiation.DefaultSilenceMin

@@ -84,11 +84,16 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.Set("viewer", v)
-		// The database's row-level rules see the same viewer.
-		c.SetRequest(c.Request().WithContext(store.WithViewer(c.Request().Context(), v, nil)))
+		s.setViewer(c, v)
 		return next(c)
 	}
+}
+
+// setViewer makes v the request's viewer, for the application's checks
+// and the database's row-level rules alike.
+func (s *Server) setViewer(c echo.Context, v negotiation.Viewer) {
+	c.Set("viewer", v)
+	c.SetRequest(c.Request().WithContext(store.WithViewer(c.Request().Context(), v, nil)))
 }
 
 // requestViewer reads who sent the request: the owner of its API token or
@@ -99,7 +104,7 @@ func (s *Server) requestViewer(c echo.Context, ctx context.Context) (negotiation
 		if !ok {
 			return negotiation.Viewer{}, negotiation.Errorf(negotiation.EUnauthorized, "the Authorization header must be \"Bearer <token>\"")
 		}
-		return s.store.ViewerByToken(ctx, auth.Hash(strings.TrimSpace(token)))
+		return s.tokenViewer(c, ctx, auth.Hash(strings.TrimSpace(token)))
 	}
 	if ck, err := c.Cookie(s.sessionCookie()); err == nil && ck.Value != "" {
 		v, err := s.store.ViewerBySession(ctx, auth.Hash(ck.Value), s.sessions.idle)

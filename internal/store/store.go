@@ -29,7 +29,10 @@ type Store struct {
 	jobs *jobs.Client // inserts jobs inside the store's transactions; see UseJobs
 	// submissions gathers concurrent proposal submissions into shared
 	// transactions (CreateProposal).
-	submissions *groupCommit[*submission]
+	submissions *batcher[*submission]
+	// tokenLookups gathers concurrent API token lookups into shared
+	// queries (ViewerByToken).
+	tokenLookups *batcher[*tokenLookup]
 }
 
 // UseJobs gives the store the job queue client with which it schedules work
@@ -78,7 +81,7 @@ func open(ctx context.Context, dsn string, log *slog.Logger, restricted bool) (*
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	s := &Store{pool: pool, dsn: dsn, log: log}
-	s.submissions = s.newSubmissions()
+	s.submissions, s.tokenLookups = s.newSubmissions(), s.newTokenLookups()
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"time"
 
@@ -22,7 +23,20 @@ type NewProposal struct {
 	// Authorize decides, on the document's access facts read in the
 	// transaction, whether the submitter may propose; its error refuses.
 	Authorize func(negotiation.DocumentAccess) error
+	// Token, when set, is the hash of the API token the submitter was
+	// identified by from memory rather than from the database; the
+	// transaction looks it up again, and refuses the submission unless it
+	// is still live and names Viewer exactly as remembered
+	// (ErrViewerChanged when it names the viewer otherwise).
+	Token  []byte
+	Viewer negotiation.Viewer
 }
+
+// ErrViewerChanged refuses a submission whose API token, looked up again
+// in its transaction, names its owner otherwise than the viewer the
+// submission was made as (a new party, role, accreditation, chair): the
+// caller identifies the sender afresh and tries again.
+var ErrViewerChanged = errors.New("the token's owner changed since the viewer was remembered")
 
 // CreateProposal stores a proposal against its base version. In one
 // transaction it checks that the base is the current version (409 naming
@@ -34,7 +48,7 @@ type NewProposal struct {
 //
 // Submission is the busiest write of a session. Its transaction takes two
 // round trips (inTwoTrips), the checks reading the named provisions only,
-// and submissions that arrive together share one transaction (groupCommit,
+// and submissions that arrive together share one transaction (batcher,
 // commitSubmissions). The answer comes after the commit.
 func (s *Store) CreateProposal(ctx context.Context, actor negotiation.Actor, np NewProposal) (negotiation.Proposal, error) {
 	sub := &submission{ctx: ctx, viewer: settings(ctx), actor: actor, np: np, done: make(chan struct{})}
@@ -82,9 +96,9 @@ const (
 	submissionTurns    = 2
 )
 
-// newSubmissions is the store's group commit of proposal submissions.
-func (s *Store) newSubmissions() *groupCommit[*submission] {
-	return &groupCommit[*submission]{turns: submissionTurns, limit: maxSubmissionGroup, commit: s.commitSubmissions}
+// newSubmissions gathers proposal submissions into shared transactions.
+func (s *Store) newSubmissions() *batcher[*submission] {
+	return &batcher[*submission]{turns: submissionTurns, limit: maxSubmissionGroup, run: s.commitSubmissions}
 }
 
 // commitSubmissions commits a group of submissions and answers each. A
@@ -109,7 +123,7 @@ func (s *Store) commitSubmissions(group []*submission) {
 		live[0].answer(s.submitTogether(live[0].ctx, live, false))
 		return
 	}
-	ctx, cancel := groupContext()
+	ctx, cancel := batchContext()
 	err := s.submitTogether(ctx, live, true)
 	cancel()
 	if err == nil {
@@ -155,6 +169,9 @@ func (s *Store) submitTogether(ctx context.Context, group []*submission, nowait 
 			queueDocumentLock(read, sub.p.DocumentID, nowait)
 		}
 		sub.facts.queue(read, &sub.p)
+		if sub.np.Token != nil {
+			sub.facts.queueToken(read, sub.np.Token)
+		}
 	}
 	return s.inTwoTrips(ctx, read, func() (*pgx.Batch, error) {
 		write := &pgx.Batch{}
@@ -193,6 +210,7 @@ func queueDocumentLock(b *pgx.Batch, docID int64, nowait bool) {
 // submissionFacts are what a submission's checks read of its document,
 // in the first trip of its transaction.
 type submissionFacts struct {
+	owner      *negotiation.Viewer // the owner of NewProposal.Token, if live
 	found      bool
 	deadline   *time.Time
 	latest     negotiation.Version
@@ -236,10 +254,32 @@ func (f *submissionFacts) queue(b *pgx.Batch, p *negotiation.Proposal) {
 	})
 }
 
+// queueToken queues the lookup of the submitter's API token, as
+// ViewerByToken makes it.
+func (f *submissionFacts) queueToken(b *pgx.Batch, hash []byte) {
+	b.Queue(viewerSelect+liveTokenJoin+` = $1`, hash).QueryRow(func(row pgx.Row) error {
+		v, err := scanViewer(row)
+		if err == nil {
+			f.owner = &v
+		} else if negotiation.ErrorCode(err) != negotiation.EUnauthorized {
+			return err
+		}
+		return nil
+	})
+}
+
 // check refuses p when the submitter may not propose, the tabling deadline
 // has passed, the base is not the current version or the anchor does not
 // match the base text.
 func (f *submissionFacts) check(np NewProposal, p *negotiation.Proposal) error {
+	if np.Token != nil {
+		if f.owner == nil {
+			return errTokenNotLive
+		}
+		if !f.owner.Same(np.Viewer) {
+			return ErrViewerChanged
+		}
+	}
 	if !f.found {
 		return negotiation.Errorf(negotiation.ENotFound, "document %d not found", p.DocumentID)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -10,16 +11,16 @@ import (
 	"github.com/zerodraft/zerodraft/internal/negotiation"
 )
 
-// TestGroupCommitGathersWhatArrivesMeanwhile checks the gathering alone:
+// TestBatcherGathersWhatArrivesMeanwhile checks the gathering alone:
 // while the only turn commits a first write, the writes that arrive are
 // taken together by the next turn, at most limit at a time, and a lone
 // write goes at once.
-func TestGroupCommitGathersWhatArrivesMeanwhile(t *testing.T) {
+func TestBatcherGathersWhatArrivesMeanwhile(t *testing.T) {
 	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	var groups [][]int
-	g := &groupCommit[int]{turns: 1, limit: 4, commit: func(group []int) {
+	g := &batcher[int]{turns: 1, limit: 4, run: func(group []int) {
 		if group[0] == 0 {
 			close(started)
 			<-release // the first write holds the turn
@@ -292,4 +293,64 @@ func errorCode(err error) string {
 		return ""
 	}
 	return negotiation.ErrorCode(err)
+}
+
+// TestSubmissionRechecksARememberedToken submits as viewers remembered
+// from their tokens: the transaction looks each token up again, stores the
+// proposal of a live token that still names its viewer, refuses a revoked
+// token's (unauthorized) and answers ErrViewerChanged for a token whose
+// owner changed party meanwhile, storing neither.
+func TestSubmissionRechecksARememberedToken(t *testing.T) {
+	t.Parallel()
+	f := newSubmissionsFixture(t)
+	sys := AsSystem(context.Background())
+	remembered := func(user int64, name string) ([]byte, negotiation.Viewer) {
+		hash := []byte("hash of " + name)
+		if _, err := f.s.CreateAPIToken(sys, admin, user, name, hash, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		v, err := f.s.ViewerByToken(context.Background(), hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hash, v
+	}
+	liveHash, live := remembered(f.fraUser, "live")
+	revokedHash, revoked := remembered(f.fraUser, "revoked")
+	movedHash, moved := remembered(f.usaUser, "moved")
+	if _, err := f.s.Pool().Exec(sys, `UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1`, revokedHash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Pool().Exec(sys, `UPDATE users SET party_id = $1 WHERE id = $2`, f.fra.PartyID, f.usaUser); err != nil {
+		t.Fatal(err)
+	}
+	as := func(hash []byte, v negotiation.Viewer) *submission {
+		sub := f.submission(v, f.quoteOK)
+		sub.np.Token, sub.np.Viewer = hash, v
+		return sub
+	}
+	group := []*submission{as(liveHash, live), as(revokedHash, revoked), as(movedHash, moved)}
+	answers := append([]*submission(nil), group...)
+	f.s.commitSubmissions(group)
+	for _, sub := range answers {
+		<-sub.done
+	}
+	if answers[0].err != nil {
+		t.Errorf("live token: %v", answers[0].err)
+	}
+	if negotiation.ErrorCode(answers[1].err) != negotiation.EUnauthorized {
+		t.Errorf("revoked token: %v, want unauthorized", answers[1].err)
+	}
+	if !errors.Is(answers[2].err, ErrViewerChanged) {
+		t.Errorf("token of a user who moved to another party: %v, want ErrViewerChanged", answers[2].err)
+	}
+	if parties, _ := f.stored(t, answers...); len(parties) != 1 {
+		t.Errorf("%d proposals stored, want the live token's only", len(parties))
+	}
+	// Alone, as a quiet server commits it, the same.
+	alone := as(revokedHash, revoked)
+	f.s.commitSubmissions([]*submission{alone})
+	if <-alone.done; negotiation.ErrorCode(alone.err) != negotiation.EUnauthorized {
+		t.Errorf("revoked token alone: %v, want unauthorized", alone.err)
+	}
 }

@@ -279,22 +279,6 @@ func (s *Store) ViewerBySession(ctx context.Context, idHash []byte, idle time.Du
 	return v, err
 }
 
-// ViewerByToken returns the owner of a live API token. It notes when the
-// token was last used, at most once a minute, so that a script's calls stay
-// reads.
-func (s *Store) ViewerByToken(ctx context.Context, hash []byte) (negotiation.Viewer, error) {
-	ctx = outsideRowRules(ctx)
-	var lastUsed *time.Time
-	row := s.pool.QueryRow(ctx, viewerSelectWith("t.last_used_at")+` JOIN api_tokens t ON t.user_id = u.id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.suspended_at IS NULL`, hash)
-	v, err := scanViewer(row, &lastUsed)
-	if err != nil || (lastUsed != nil && time.Since(*lastUsed) < time.Minute) {
-		return v, err
-	}
-	_, err = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1`, hash)
-	return v, err
-}
-
 // CreateSession stores a new session for a user who just signed in.
 func (s *Store) CreateSession(ctx context.Context, userID int64, idHash []byte, expires time.Time, idToken string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
