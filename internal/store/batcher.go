@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -19,6 +21,10 @@ type batcher[T any] struct {
 	limit int // at most this many items per batch
 	// run does a batch's work; it answers every item.
 	run func(batch []T)
+	// fail answers the items run left unanswered when it panicked (a bug,
+	// here or in a caller's callback): the other requests, and the
+	// batches to come, go on.
+	fail func(batch []T, err error)
 
 	mu      sync.Mutex
 	pending []T
@@ -53,8 +59,18 @@ func (g *batcher[T]) drain() {
 		copy(batch, g.pending)
 		g.pending = append(g.pending[:0], g.pending[n:]...)
 		g.mu.Unlock()
-		g.run(batch)
+		g.runSafely(batch)
 	}
+}
+
+// runSafely runs a batch, and fails it if run panics.
+func (g *batcher[T]) runSafely(batch []T) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.fail(batch, fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+		}
+	}()
+	g.run(batch)
 }
 
 // batchTimeout bounds a batch's work: it serves several requests, so it

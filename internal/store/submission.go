@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,6 +69,9 @@ type submission struct {
 	facts  submissionFacts
 	err    error
 	done   chan struct{} // closed when p and err are the answer
+	// answered guards done: a batch that panicked answers whoever is
+	// still waiting.
+	answered atomic.Bool
 }
 
 // reset readies the submission for a (new) try.
@@ -79,7 +83,11 @@ func (sub *submission) reset() {
 }
 
 // answer gives the submission its answer: err, or its own check's refusal.
+// Only the first answer counts.
 func (sub *submission) answer(err error) {
+	if !sub.answered.CompareAndSwap(false, true) {
+		return
+	}
 	if err != nil {
 		sub.err = err
 	}
@@ -98,7 +106,13 @@ const (
 
 // newSubmissions gathers proposal submissions into shared transactions.
 func (s *Store) newSubmissions() *batcher[*submission] {
-	return &batcher[*submission]{turns: submissionTurns, limit: maxSubmissionGroup, run: s.commitSubmissions}
+	return &batcher[*submission]{turns: submissionTurns, limit: maxSubmissionGroup, run: s.commitSubmissions,
+		fail: func(group []*submission, err error) {
+			s.log.Error("proposal submission failed", "err", err)
+			for _, sub := range group {
+				sub.answer(err)
+			}
+		}}
 }
 
 // commitSubmissions commits a group of submissions and answers each. A

@@ -61,6 +61,33 @@ func TestBatcherGathersWhatArrivesMeanwhile(t *testing.T) {
 	}
 }
 
+// TestBatcherSurvivesAPanic makes a batch's work panic: its items are
+// failed, and the batches after it are done as usual.
+func TestBatcherSurvivesAPanic(t *testing.T) {
+	t.Parallel()
+	answers := make(chan string, 4)
+	g := &batcher[int]{turns: 1, limit: 1,
+		run: func(batch []int) {
+			if batch[0] == 1 {
+				panic("a bug")
+			}
+			answers <- "done"
+		},
+		fail: func(batch []int, err error) { answers <- "failed: " + strings.SplitN(err.Error(), "\n", 2)[0] }}
+	g.add(1)
+	g.add(2)
+	for _, want := range []string{"failed: panic: a bug", "done"} {
+		select {
+		case got := <-answers:
+			if got != want {
+				t.Errorf("answer %q, want %q", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no answer; want %q", want)
+		}
+	}
+}
+
 // submissionsFixture is a closed document with two states' delegates and
 // an observer, and a way to build submissions as each.
 type submissionsFixture struct {

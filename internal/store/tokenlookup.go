@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/zerodraft/zerodraft/internal/negotiation"
@@ -39,10 +40,22 @@ type tokenLookup struct {
 	v    negotiation.Viewer
 	err  error
 	done chan struct{} // closed when v and err are the answer
+	// answered guards done: a batch that panicked answers whoever is
+	// still waiting.
+	answered atomic.Bool
+}
+
+// answer gives the lookup its answer; only the first counts.
+func (l *tokenLookup) answer(v negotiation.Viewer, err error) {
+	if l.answered.CompareAndSwap(false, true) {
+		l.v, l.err = v, err
+		close(l.done)
+	}
 }
 
 // maxTokenLookups bounds the tokens looked up in one query, and
-// tokenLookupTurns the queries in flight.
+// tokenLookupTurns the queries in flight: one, since a lookup is short,
+// and the requests that come in while it runs are gathered for the next.
 const (
 	maxTokenLookups  = 128
 	tokenLookupTurns = 1
@@ -50,7 +63,13 @@ const (
 
 // newTokenLookups gathers API token lookups into shared queries.
 func (s *Store) newTokenLookups() *batcher[*tokenLookup] {
-	return &batcher[*tokenLookup]{turns: tokenLookupTurns, limit: maxTokenLookups, run: s.lookupTokens}
+	return &batcher[*tokenLookup]{turns: tokenLookupTurns, limit: maxTokenLookups, run: s.lookupTokens,
+		fail: func(batch []*tokenLookup, err error) {
+			s.log.Error("API token lookup failed", "err", err)
+			for _, l := range batch {
+				l.answer(negotiation.Viewer{}, err)
+			}
+		}}
 }
 
 // lookupTokens answers a batch of lookups with one query for the owners
@@ -61,15 +80,15 @@ func (s *Store) lookupTokens(batch []*tokenLookup) {
 	defer cancel()
 	owners, err := s.tokenOwners(outsideRowRules(ctx), batch)
 	for _, l := range batch {
-		if v, ok := owners[string(l.hash)]; ok {
-			l.v = v
-		} else {
-			l.err = errTokenNotLive
+		v, ok := owners[string(l.hash)]
+		switch {
+		case err != nil:
+			l.answer(negotiation.Viewer{}, err)
+		case ok:
+			l.answer(v, nil)
+		default:
+			l.answer(negotiation.Viewer{}, errTokenNotLive)
 		}
-		if err != nil {
-			l.err = err
-		}
-		close(l.done)
 	}
 }
 
