@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -49,6 +50,12 @@ type apiError struct {
 // elsewhere. Internal errors are logged and never shown.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away before its answer (a closed tab, a load
+		// generator's end): nobody to answer, and nothing went wrong.
+		s.log.Debug("request abandoned by its client", "method", c.Request().Method, "path", c.Path())
 		return
 	}
 	status, code, msg := s.describe(err, c)
