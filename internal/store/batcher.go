@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -21,10 +22,13 @@ type batcher[T any] struct {
 	limit int // at most this many items per batch
 	// run does a batch's work; it answers every item.
 	run func(batch []T)
-	// fail answers the items run left unanswered when it panicked (a bug,
-	// here or in a caller's callback): the other requests, and the
-	// batches to come, go on.
-	fail func(batch []T, err error)
+	// fail answers an item that run may have left unanswered when it
+	// panicked (a bug, here or in a caller's callback), which is logged
+	// as the work named: the other requests, and the batches to come, go
+	// on. It must ignore an item already answered.
+	fail func(item T, err error)
+	name string
+	log  *slog.Logger
 
 	mu      sync.Mutex
 	pending []T
@@ -67,7 +71,11 @@ func (g *batcher[T]) drain() {
 func (g *batcher[T]) runSafely(batch []T) {
 	defer func() {
 		if r := recover(); r != nil {
-			g.fail(batch, fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+			err := fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			g.log.Error(g.name+" failed", "err", err)
+			for _, item := range batch {
+				g.fail(item, err)
+			}
 		}
 	}()
 	g.run(batch)

@@ -107,12 +107,7 @@ const (
 // newSubmissions gathers proposal submissions into shared transactions.
 func (s *Store) newSubmissions() *batcher[*submission] {
 	return &batcher[*submission]{turns: submissionTurns, limit: maxSubmissionGroup, run: s.commitSubmissions,
-		fail: func(group []*submission, err error) {
-			s.log.Error("proposal submission failed", "err", err)
-			for _, sub := range group {
-				sub.answer(err)
-			}
-		}}
+		fail: (*submission).answer, name: "proposal submission", log: s.log}
 }
 
 // commitSubmissions commits a group of submissions and answers each. A

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -66,14 +68,14 @@ func TestBatcherGathersWhatArrivesMeanwhile(t *testing.T) {
 func TestBatcherSurvivesAPanic(t *testing.T) {
 	t.Parallel()
 	answers := make(chan string, 4)
-	g := &batcher[int]{turns: 1, limit: 1,
+	g := &batcher[int]{turns: 1, limit: 1, name: "test", log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		run: func(batch []int) {
 			if batch[0] == 1 {
 				panic("a bug")
 			}
 			answers <- "done"
 		},
-		fail: func(batch []int, err error) { answers <- "failed: " + strings.SplitN(err.Error(), "\n", 2)[0] }}
+		fail: func(item int, err error) { answers <- "failed: " + strings.SplitN(err.Error(), "\n", 2)[0] }}
 	g.add(1)
 	g.add(2)
 	for _, want := range []string{"failed: panic: a bug", "done"} {

@@ -64,12 +64,8 @@ const (
 // newTokenLookups gathers API token lookups into shared queries.
 func (s *Store) newTokenLookups() *batcher[*tokenLookup] {
 	return &batcher[*tokenLookup]{turns: tokenLookupTurns, limit: maxTokenLookups, run: s.lookupTokens,
-		fail: func(batch []*tokenLookup, err error) {
-			s.log.Error("API token lookup failed", "err", err)
-			for _, l := range batch {
-				l.answer(negotiation.Viewer{}, err)
-			}
-		}}
+		fail: func(l *tokenLookup, err error) { l.answer(negotiation.Viewer{}, err) },
+		name: "API token lookup", log: s.log}
 }
 
 // lookupTokens answers a batch of lookups with one query for the owners
